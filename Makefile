@@ -1,0 +1,39 @@
+# CityOps: `make run` starts the whole stack on the embedded default; `make test` runs the suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test install chromium lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[test]"
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+# Browser tests use Debian's Chromium (Playwright's own browser download does not work here).
+chromium:
+	@if [ -x /usr/bin/chromium ]; then echo "chromium: $$(/usr/bin/chromium --version 2>/dev/null)"; \
+	else $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core; fi
+
+run: install
+	$(BIN)/flask --app app:server run-all
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install chromium lint
+	$(BIN)/python -m pytest -p no:cacheprovider
+
+bench: install
+	$(BIN)/python -m bench.ingest_throughput
+
+clean:
+	rm -rf var test-artifacts .pytest_cache

@@ -1,0 +1,168 @@
+"""CityOps Dash app factory, the WSGI `server`, and the Flask CLI (`flask --app app:server`).
+
+    create_app(settings) -> Dash    build an app (tests pass their own Settings)
+    server                          WSGI callable, built on first access (gunicorn app:server)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import sys
+
+import click
+from dash import Dash
+from flask import Flask, request
+
+from callbacks import live, map_view
+from components.i18n import LANG_COOKIE, LANGUAGES
+from data_access.app_context import EXTENSION
+from data_access.cache import cache, cache_config
+from data_access.city_config import load_config, text
+from data_access.db import make_engine, upgrade_schema
+from data_access.redis_conn import connect, redis_url, shutdown_embedded
+from data_access.settings import ROOT, Settings
+from data_access.store import Store
+
+log = logging.getLogger("cityops")
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    settings = settings or Settings.from_env()
+    config = load_config(settings.config_dir)
+    server = Flask(__name__)
+    server.config.update(cache_config(redis_url(settings)))
+    cache.init_app(server)
+    store = Store(settings, config, make_engine(settings), connect(settings))
+    server.extensions[EXTENSION] = store
+    server.after_request(_remember_language)
+
+    app = Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder=str(ROOT / "pages"),
+        assets_folder=str(ROOT / "assets"),
+        title=f"CityOps · {text(config.city.short_name, config.city.default_language)}",
+        update_title=None,
+        suppress_callback_exceptions=True,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    from dash import page_container
+
+    app.layout = page_container
+    live.register(app)
+    map_view.register(app)
+    _register_cli(server)
+    return app
+
+
+def _remember_language(response):
+    """?lang=xx on a page load is remembered, so the next visit opens in the same language."""
+    lang = request.args.get("lang")
+    if lang in LANGUAGES and request.method == "GET":
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="Lax",
+                            httponly=True)
+    return response
+
+
+def _store() -> Store:
+    from flask import current_app
+
+    return current_app.extensions[EXTENSION]
+
+
+def _register_cli(server: Flask) -> None:
+    @server.cli.command("db-upgrade")
+    def db_upgrade() -> None:
+        """Create or upgrade the SQL schema (Alembic)."""
+        upgrade_schema(_store().engine)
+        click.echo(f"schema up to date on {_store().engine.url.render_as_string()}")
+
+    @server.cli.command("seed")
+    @click.option("--devices", type=int, default=None, help="Scale the demo city to N devices.")
+    def seed(devices: int | None) -> None:
+        """Put the demo city's devices into SQL (the plan's inventory, or N with its mix)."""
+        from data_access.seed import seed_devices
+
+        store = _store()
+        n = seed_devices(store.engine, store.config, devices or store.settings.devices,
+                         store.settings.seed)
+        cache.clear()
+        click.echo(f"seeded {n} devices")
+
+    @server.cli.command("ingest")
+    @click.option("--simulate/--no-simulate", default=False, help="Also run the simulator.")
+    def ingest(simulate: bool) -> None:
+        """Run the ingest workers (telemetry consumer, alarm store, health sweep)."""
+        _run_workers(simulate=simulate, serve=False)
+
+    @server.cli.command("simulate")
+    def simulate() -> None:
+        """Run only the demo-city simulator, writing to the telemetry stream."""
+        import threading
+        from datetime import UTC, datetime
+
+        from ingest.simulator import Simulator
+        from ingest.workers import load_sim_devices
+
+        store = _store()
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        sim = Simulator(load_sim_devices(store.engine), store.config, store.settings.seed,
+                        datetime.now(UTC))
+        with contextlib.suppress(KeyboardInterrupt):
+            sim.run(store.redis, stop)
+
+    @server.cli.command("run-all")
+    def run_all() -> None:
+        """Everything in one process tree: schema, seed, workers, simulator and the web app."""
+        from data_access.seed import seed_devices
+
+        store = _store()
+        upgrade_schema(store.engine)
+        n = seed_devices(store.engine, store.config, store.settings.devices, store.settings.seed)
+        cache.clear()
+        click.echo(f"CityOps: {n} devices; redis {redis_url(store.settings)}; "
+                   f"sql {store.engine.url.render_as_string()}")
+        _run_workers(simulate=True, serve=True)
+
+
+def _run_workers(simulate: bool, serve: bool) -> None:
+    from flask import current_app
+
+    from ingest.workers import Workers
+
+    store = _store()
+    workers = Workers(store.redis, store.engine, store.config, seed=store.settings.seed,
+                      simulate=simulate).start()
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    try:
+        if serve:
+            port = store.settings.port
+            click.echo(f"CityOps serving http://127.0.0.1:{port}/  (Ctrl-C stops everything)")
+            # Flask refuses app.run() inside a CLI command; werkzeug serves it directly.
+            from werkzeug.serving import run_simple
+
+            run_simple(os.environ.get("CITYOPS_HOST", "127.0.0.1"), port,
+                       current_app._get_current_object(), threaded=True)
+        else:
+            workers.stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        click.echo("CityOps: stopping workers")
+        workers.shutdown()
+        shutdown_embedded()
+        sys.stdout.flush()
+
+
+def __getattr__(name: str):
+    """`app:server` and `app:app` are built on first use, not at import (tests import freely)."""
+    if name in ("server", "app"):
+        dash_app = globals().get("_app") or create_app()
+        globals()["_app"] = dash_app
+        return dash_app.server if name == "server" else dash_app
+    raise AttributeError(name)

@@ -1,0 +1,1 @@
+"""Callback registration, one module per feature; app.py calls each module's register(app)."""

@@ -1,0 +1,1 @@
+"""Layout builders shared by pages: shell, map, KPI strip, alarm list."""

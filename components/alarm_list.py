@@ -1,0 +1,70 @@
+"""The live alarm list: unacknowledged first, then by severity and time; shape + word +
+colour for severity, never colour alone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from dash import html
+
+from components.i18n import t
+from data_access.streams import SEVERITIES
+
+SEVERITY_ICON = {"critical": "◆", "major": "▲", "minor": "●", "warning": "■"}
+
+
+def _time(value, tz: ZoneInfo) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    ts = pd.Timestamp(value)
+    if ts.tzinfo is None:  # SQLite hands back naive UTC
+        ts = ts.tz_localize("UTC")
+    return ts.tz_convert(tz).strftime("%H:%M")
+
+
+def severity_counts(alarms: pd.DataFrame, lang: str) -> list[html.Span]:
+    counts = alarms["severity"].value_counts() if not alarms.empty else {}
+    return [
+        html.Span([html.Span(SEVERITY_ICON[s], **{"aria-hidden": "true"}),
+                   f" {int(counts.get(s, 0))} {t(f'severity_{s}', lang)}"],
+                  className=f"sev-count sev-{s}" + (" zero" if not counts.get(s, 0) else ""))
+        for s in SEVERITIES
+    ]
+
+
+def alarm_items(alarms: pd.DataFrame, names: dict[str, str], units: dict[str, str], lang: str,
+                tz: ZoneInfo, limit: int = 40) -> list:
+    if alarms.empty:
+        return [html.Li(t("no_alarms", lang), className="alarm-empty")]
+    items = []
+    for row in alarms.head(limit).itertuples():
+        device = names.get(row.device_id or "", row.device_id or "")
+        count = f" ×{row.count}" if row.count and row.count > 1 else ""
+        items.append(html.Li(
+            className=f"alarm-item sev-{row.severity} state-{row.state}",
+            **{"data-alarm-id": row.alarm_id},
+            children=[
+                html.Span(SEVERITY_ICON.get(row.severity, "●"), className="alarm-icon",
+                          **{"aria-hidden": "true"}),
+                html.Div(className="alarm-body", children=[
+                    html.Div([html.Span(t(f"severity_{row.severity}", lang),
+                                        className="alarm-sev"),
+                              html.Span(row.message or row.type, className="alarm-msg")],
+                             className="alarm-line1"),
+                    html.Div(f"{device} · {units.get(row.device_id or '', '')}{count}",
+                             className="alarm-device"),
+                ]),
+                html.Div([html.Span(_time(row.updated_at, tz), className="alarm-time"),
+                          html.Span(t(f"state_{row.state}", lang), className="alarm-state")],
+                         className="alarm-meta"),
+            ],
+        ))
+    if len(alarms) > limit:
+        items.append(html.Li(t("more_alarms", lang, n=len(alarms) - limit), className="alarm-more"))
+    return items
+
+
+def now_label(tz: ZoneInfo) -> str:
+    return datetime.now(tz).strftime("%H:%M:%S")

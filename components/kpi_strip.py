@@ -1,0 +1,39 @@
+"""The strip of big numbers: one per domain, readable from the back of the control room."""
+
+from __future__ import annotations
+
+from dash import html
+
+from components.i18n import t
+from data_access.city_config import CityConfig, text
+from data_access.kpis import KpiFigure
+
+
+def _format(value: float | None) -> str:
+    if value is None:
+        return "—"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}".replace(",", " ")
+    return f"{value:g}" if value == int(value) else f"{value:.1f}"
+
+
+def kpi_cards(figures: list[KpiFigure], config: CityConfig, lang: str) -> list[html.Div]:
+    cards = []
+    for f in figures:
+        domain = config.domain_by_id[f.domain]
+        cards.append(html.Div(
+            className="kpi-card",
+            id=f"kpi-{f.domain}",
+            style={"--domain-color": domain.color},
+            children=[
+                html.Div([html.Span(domain.glyph, className="kpi-glyph", **{"aria-hidden": "true"}),
+                          html.Span(text(domain.name, lang), className="kpi-domain")],
+                         className="kpi-head"),
+                html.Div([html.Span(_format(f.value), className="kpi-value"),
+                          html.Span(f.unit, className="kpi-unit")], className="kpi-figure"),
+                html.Div(f.label, className="kpi-label"),
+                html.Div(f"{f.reporting}/{f.devices} {t('devices_reporting', lang)}",
+                         className="kpi-foot"),
+            ],
+        ))
+    return cards

@@ -1,0 +1,54 @@
+"""The frame around every page: city name, clock, language switch, navigation."""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from components.i18n import LANGUAGES, t
+from data_access.city_config import CityConfig, text
+
+
+def nav_links(lang: str, active_path: str) -> list:
+    links = []
+    for page in dash.page_registry.values():
+        label = page.get("nav_label", {}).get(lang) or page["name"]
+        cls = "nav-link active" if page["path"] == active_path else "nav-link"
+        links.append(dcc.Link(label, href=f"{page['path']}?lang={lang}", className=cls))
+    return links
+
+
+def header(config: CityConfig, lang: str, active_path: str) -> html.Header:
+    switch = [
+        html.A(code.upper(), href=f"?lang={code}", lang=code,
+               className="lang-link active" if code == lang else "lang-link",
+               **{"aria-current": "true" if code == lang else "false"})
+        for code in LANGUAGES
+    ]
+    return html.Header(
+        className="shell-header",
+        children=[
+            html.Div(className="brand", children=[
+                html.Span(text(config.city.short_name, lang), className="city-name"),
+                html.Span(t("app_title", lang), className="app-title"),
+            ]),
+            html.Nav(nav_links(lang, active_path), className="nav", **{"aria-label": "main"}),
+            html.Div(className="header-right", children=[
+                html.Time(id="clock", className="clock", **{"data-tz": config.city.timezone}),
+                html.Div(switch, className="lang-switch", role="group",
+                         **{"aria-label": t("language", lang)}),
+            ]),
+        ],
+    )
+
+
+def page_shell(config: CityConfig, lang: str, active_path: str, children: list) -> html.Div:
+    return html.Div(
+        className="shell",
+        lang=lang,
+        children=[
+            header(config, lang, active_path),
+            html.Main(children, className="shell-main"),
+            dcc.Interval(id="clock-tick", interval=1000),
+        ],
+    )

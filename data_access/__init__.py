@@ -1,0 +1,1 @@
+"""Everything that reads or writes state: settings, city config, SQL, Redis streams, cache."""

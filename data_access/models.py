@@ -1,0 +1,93 @@
+"""SQL schema (SQLAlchemy 2 typed models). The Alembic migrations under migrations/ create it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, Float, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+UtcDateTime = DateTime(timezone=True)
+
+
+class Device(Base):
+    __tablename__ = "devices"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name_el: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    domain: Mapped[str] = mapped_column(String(40), index=True)
+    unit: Mapped[str] = mapped_column(String(40), index=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    connectivity: Mapped[str] = mapped_column(String(20))
+    attrs: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class Reading(Base):
+    """Narrow table: one row per device, metric and time. The key makes a replay harmless."""
+
+    __tablename__ = "readings"
+
+    device_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(40), primary_key=True)
+    ts: Mapped[datetime] = mapped_column(UtcDateTime, primary_key=True)
+    value: Mapped[float] = mapped_column(Float)
+
+
+class DeviceState(Base):
+    """Latest known state per device, so a page never scans readings to draw the map."""
+
+    __tablename__ = "device_state"
+
+    device_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_seen: Mapped[datetime] = mapped_column(UtcDateTime)
+    battery: Mapped[float | None] = mapped_column(Float)
+    rssi: Mapped[float | None] = mapped_column(Float)
+    snr: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str | None] = mapped_column(String(40))
+    latest: Mapped[dict] = mapped_column(JSON, default=dict)  # metric -> value
+
+
+class Alarm(Base):
+    """One row per alarm occurrence; its state follows ISA-18.2."""
+
+    __tablename__ = "alarms"
+
+    alarm_id: Mapped[str] = mapped_column(String(160), primary_key=True)
+    device_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    domain: Mapped[str | None] = mapped_column(String(40))
+    severity: Mapped[str] = mapped_column(String(10))
+    type: Mapped[str] = mapped_column(String(60))
+    message: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    value: Mapped[float | None] = mapped_column(Float)
+    raised_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    cleared_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(80))
+    shelved_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    count: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class AlarmEvent(Base):
+    """Audit trail: every entry of the alarms stream, once (stream_id is unique)."""
+
+    __tablename__ = "alarm_events"
+    __table_args__ = (Index("ix_alarm_events_alarm_ts", "alarm_id", "ts"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    stream_id: Mapped[str] = mapped_column(String(40), unique=True)
+    alarm_id: Mapped[str] = mapped_column(String(160))
+    event: Mapped[str] = mapped_column(String(20))
+    ts: Mapped[datetime] = mapped_column(UtcDateTime)
+    user: Mapped[str | None] = mapped_column(String(80))
+    note: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -1,0 +1,61 @@
+"""Settings read from the environment once; tests build their own Settings instead."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DEFAULT_TILE_ATTRIBUTION = "© OpenStreetMap contributors"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One object with every setting; `from_env` is the only place that reads os.environ."""
+
+    var_dir: Path = ROOT / "var"
+    config_dir: Path = ROOT / "config"
+    database_url: str = ""
+    redis_url: str = ""
+    port: int = 8050
+    devices: int | None = None
+    tile_url: str = DEFAULT_TILE_URL
+    tile_attribution: str = DEFAULT_TILE_ATTRIBUTION
+    seed: int = 2026
+    refresh_ms: int = 2000
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        var_dir = Path(env.get("CITYOPS_VAR_DIR", ROOT / "var"))
+        devices = env.get("CITYOPS_DEVICES", "").strip()
+        return cls(
+            var_dir=var_dir,
+            config_dir=Path(env.get("CITYOPS_CONFIG_DIR", ROOT / "config")),
+            database_url=env.get("DATABASE_URL", "").strip(),
+            redis_url=env.get("REDIS_URL", "").strip(),
+            port=int(env.get("CITYOPS_PORT", "8050")),
+            devices=int(devices) if devices else None,
+            tile_url=env.get("CITYOPS_TILE_URL", DEFAULT_TILE_URL).strip(),
+            tile_attribution=env.get("CITYOPS_TILE_ATTRIBUTION", DEFAULT_TILE_ATTRIBUTION),
+            seed=int(env.get("CITYOPS_SEED", "2026")),
+            refresh_ms=int(env.get("CITYOPS_REFRESH_MS", "2000")),
+        )
+
+    @property
+    def sql_url(self) -> str:
+        """DATABASE_URL, or a SQLite file under var/ for the embedded default."""
+        if self.database_url:
+            url = self.database_url
+            # Plain postgresql:// would pick psycopg2, which we do not install.
+            if url.startswith("postgresql://") or url.startswith("postgres://"):
+                url = "postgresql+psycopg://" + url.split("://", 1)[1]
+            return url
+        return f"sqlite:///{self.var_dir / 'cityops.sqlite'}"
+
+    @property
+    def embedded_redis(self) -> bool:
+        return not self.redis_url

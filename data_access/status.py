@@ -1,0 +1,30 @@
+"""A device's status on the map, decided from its last report and its worst open alarm."""
+
+from __future__ import annotations
+
+OK, WARNING, ALARM, OFFLINE, UNKNOWN = "ok", "warning", "alarm", "offline", "unknown"
+STATUSES = (ALARM, WARNING, OFFLINE, UNKNOWN, OK)  # worst first, for clusters and legends
+ALARM_SEVERITIES = frozenset({"critical", "major"})
+
+
+def device_status(
+    last_seen_s: float | None,
+    now_s: float,
+    offline_after_s: float,
+    worst_severity: str | None,
+    offline_alarm: bool = False,
+) -> str:
+    """alarm (critical/major open) > warning (minor/warning open) > offline > ok.
+
+    An alarm outranks offline: a river gauge at danger level that then goes silent must
+    still read as danger. A device that never reported is 'unknown', not 'offline'.
+    """
+    if worst_severity in ALARM_SEVERITIES:
+        return ALARM
+    if worst_severity is not None:
+        return WARNING
+    if last_seen_s is None:
+        return OFFLINE if offline_alarm else UNKNOWN
+    if offline_alarm or now_s - last_seen_s > offline_after_s:
+        return OFFLINE
+    return OK

@@ -1,0 +1,121 @@
+"""Where a page gets its data. Pages and callbacks ask the Store; only the Store queries SQL
+and Redis, and it decides what is cached and for how long (flask-caching on Redis)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import orjson
+import pandas as pd
+import redis
+from sqlalchemy import Engine, select
+
+from data_access import streams
+from data_access.cache import memoized
+from data_access.city_config import CityConfig
+from data_access.models import Alarm, Device
+from data_access.settings import Settings
+from data_access.status import device_status
+from ingest.alarm_lifecycle import OPEN_STATES, SEVERITY_RANK
+from ingest.rules import OFFLINE, offline_limit_s
+
+LATEST = "cityops:latest"
+DEVICE_COLUMNS = ["id", "name_el", "name_en", "kind", "domain", "unit", "lat", "lon",
+                  "connectivity"]
+
+
+@dataclass
+class Store:
+    settings: Settings
+    config: CityConfig
+    engine: Engine
+    redis: redis.Redis
+
+    def __repr__(self) -> str:  # part of every cache key: stable per city and database
+        return f"Store({self.config.city.id}, {self.settings.sql_url})"
+
+    __caching_id__ = __repr__
+
+    # -- devices: change only when the city is re-seeded ---------------------------------
+    @memoized(timeout=60)
+    def devices(self) -> pd.DataFrame:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(*[getattr(Device, c) for c in DEVICE_COLUMNS])).all()
+        return pd.DataFrame(rows, columns=DEVICE_COLUMNS)
+
+    # -- alarms: cached per position of the alarms stream, so never stale ----------------
+    def alarms_version(self) -> str:
+        last = self.redis.xrevrange(streams.ALARMS, count=1)
+        return last[0][0].decode() if last else "0-0"
+
+    def active_alarms(self) -> pd.DataFrame:
+        return self._active_alarms(self.alarms_version())
+
+    @memoized(timeout=300)
+    def _active_alarms(self, version: str) -> pd.DataFrame:
+        cols = ["alarm_id", "device_id", "domain", "severity", "type", "message", "state",
+                "value", "raised_at", "updated_at", "count"]
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(*[getattr(Alarm, c) for c in cols]).where(Alarm.state.in_(OPEN_STATES))
+            ).all()
+        frame = pd.DataFrame(rows, columns=cols)
+        frame["rank"] = frame["severity"].map(SEVERITY_RANK).fillna(9)
+        frame["unack"] = frame["state"].isin(["active_unack", "cleared_unack"])
+        return frame.sort_values(["unack", "rank", "updated_at"],
+                                 ascending=[False, True, False]).reset_index(drop=True)
+
+    # -- live device state: from Redis, a couple of milliseconds ------------------------
+    def latest(self) -> dict[str, dict]:
+        raw = self.redis.hgetall(LATEST)
+        return {k.decode(): orjson.loads(v) for k, v in raw.items()}
+
+    def device_frame(self, now: float | None = None) -> pd.DataFrame:
+        """One row per device: where it is, its latest values and its status."""
+        now = time.time() if now is None else now
+        frame = self.devices().copy()
+        latest = self.latest()
+        seen = self.redis.hgetall(streams.LAST_SEEN)
+        last_seen = {k.decode(): float(v) for k, v in seen.items()}
+        alarms = self.active_alarms()
+        live = alarms[alarms["state"] != "shelved"]
+        not_offline = live[live["type"] != OFFLINE]
+        worst = not_offline.sort_values("rank").drop_duplicates("device_id")
+        worst_by_device = dict(zip(worst["device_id"], worst["severity"], strict=True))
+        offline = set(live.loc[live["type"] == OFFLINE, "device_id"])
+        limits = {k: offline_limit_s(self.config, k) for k in self.config.kinds}
+        frame["latest"] = frame["id"].map(lambda d: latest.get(d, {}).get("values", {}))
+        frame["battery"] = frame["id"].map(lambda d: latest.get(d, {}).get("battery"))
+        frame["last_seen"] = frame["id"].map(last_seen.get)
+        frame["status"] = [
+            device_status(last_seen.get(d), now, limits[k], worst_by_device.get(d), d in offline)
+            for d, k in zip(frame["id"], frame["kind"], strict=True)
+        ]
+        return frame
+
+    def alarm_view(self, alarms: pd.DataFrame, lang: str) -> dict:
+        """Arguments for components.alarm_list.alarm_items: names, units and local time."""
+        from zoneinfo import ZoneInfo
+
+        from data_access.city_config import text
+
+        devices = self.devices()
+        name_col = "name_el" if lang == "el" else "name_en"
+        units = {u.id: text(u.name, lang) for u in self.config.city.units}
+        alarms = alarms.copy()
+        alarms["message"] = [
+            text(self.config.alarm_messages[t], lang) if t in self.config.alarm_messages else m
+            for t, m in zip(alarms["type"], alarms["message"], strict=True)
+        ]
+        return {
+            "alarms": alarms,
+            "names": dict(zip(devices["id"], devices[name_col], strict=True)),
+            "units": dict(zip(devices["id"], devices["unit"].map(units), strict=True)),
+            "lang": lang,
+            "tz": ZoneInfo(self.config.city.timezone),
+        }
+
+    def deadletter_counts(self) -> dict[str, int]:
+        raw = self.redis.hgetall(streams.DEADLETTER_COUNT)
+        return {k.decode(): int(v) for k, v in raw.items()}

@@ -1,0 +1,34 @@
+"""The three Redis streams of the contract and the consumer groups that read them."""
+
+from __future__ import annotations
+
+TELEMETRY = "cityops:telemetry"
+ALARMS = "cityops:alarms"
+DEADLETTER = "cityops:deadletter"
+
+INGEST_GROUP = "ingest"
+ALARM_STORE_GROUP = "alarm-store"
+
+# Counters and fast state kept beside the streams.
+DEADLETTER_COUNT = "cityops:deadletter:count"  # hash: reason code -> count
+LAST_SEEN = "cityops:last_seen"  # hash: device_id -> epoch seconds of newest reading
+DEVICE_STATE = "cityops:state:"  # + device_id: hash of latest state
+ACTIVE_RULE_ALARMS = "cityops:rule_alarms"  # hash: "device|rule" -> alarm_id
+
+SEVERITIES = ("critical", "major", "minor", "warning")
+ALARM_EVENTS = ("raised", "acknowledged", "shelved", "unshelved", "cleared", "commented")
+
+# Streams are capped so an always-on installation does not grow without bound; the SQL
+# tables are the record. Approximate trimming keeps XADD O(1).
+TELEMETRY_MAXLEN = 1_000_000
+ALARMS_MAXLEN = 100_000
+DEADLETTER_MAXLEN = 100_000
+
+
+def ensure_group(redis, stream: str, group: str) -> None:
+    """Create the consumer group (and the stream) if it does not exist yet."""
+    try:
+        redis.xgroup_create(stream, group, id="0", mkstream=True)
+    except Exception as exc:  # redis.ResponseError: BUSYGROUP when it exists already
+        if "BUSYGROUP" not in str(exc):
+            raise

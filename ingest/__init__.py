@@ -1,0 +1,1 @@
+"""Where telemetry enters: sources (simulator, MQTT, HTTP), validation, stream consumers, rules."""

@@ -1,0 +1,98 @@
+"""ISA-18.2 alarm states and how each stream event moves an alarm. Pure functions.
+
+States: active_unack -> (acknowledged) active_ack -> (cleared) closed;
+        active_unack -> (cleared) cleared_unack -> (acknowledged) closed;
+        any open state -> (shelved) shelved -> (unshelved) active_unack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from data_access.streams import ALARM_EVENTS, SEVERITIES
+from ingest.validation import Rejected, _Reject, decode_fields, parse_ts
+
+OPEN_STATES = ("active_unack", "active_ack", "cleared_unack", "shelved")
+SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}  # 0 = most severe
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmEntry:
+    event: str
+    alarm_id: str
+    ts: datetime
+    device_id: str | None = None
+    domain: str | None = None
+    severity: str | None = None
+    type: str | None = None
+    message: str = ""
+    value: float | None = None
+    user: str | None = None
+    note: str | None = None
+
+
+def parse_alarm_entry(fields: dict) -> AlarmEntry | Rejected:
+    """Validate an alarms-stream entry from any producer."""
+    f = decode_fields(fields)
+    event, alarm_id = f.get("event", ""), f.get("alarm_id", "")
+    if event not in ALARM_EVENTS:
+        return Rejected("bad_event", f"event must be one of {', '.join(ALARM_EVENTS)}")
+    if not alarm_id or len(alarm_id) > 160:
+        return Rejected("missing_field", "alarm_id missing or longer than 160 characters")
+    severity = f.get("severity") or None
+    if event == "raised" and severity not in SEVERITIES:
+        return Rejected("bad_severity", f"severity must be one of {', '.join(SEVERITIES)}")
+    try:
+        ts = parse_ts(f["ts"]) if f.get("ts") else datetime.now(UTC)
+        value = float(f["value"]) if f.get("value") else None
+    except _Reject as rej:
+        return Rejected(rej.code, rej.detail)
+    except ValueError:
+        return Rejected("non_numeric", f"value is not a number: {f.get('value')!r}")
+    return AlarmEntry(
+        event=event, alarm_id=alarm_id, ts=ts, device_id=f.get("device_id") or None,
+        domain=f.get("domain") or None, severity=severity, type=f.get("type") or event,
+        message=f.get("message", ""), value=value, user=f.get("user") or None,
+        note=f.get("note") or None,
+    )
+
+
+def _raised(current: dict | None, e: AlarmEntry) -> dict:
+    if current is None:
+        return {
+            "alarm_id": e.alarm_id, "device_id": e.device_id, "domain": e.domain,
+            "severity": e.severity, "type": e.type, "message": e.message, "value": e.value,
+            "state": "active_unack", "raised_at": e.ts, "updated_at": e.ts, "count": 1,
+            "cleared_at": None, "acknowledged_at": None, "acknowledged_by": None,
+            "shelved_until": None,
+        }
+    # A repeat refreshes the alarm and counts; it never duplicates it.
+    state = current["state"]
+    if state in ("cleared_unack", "closed"):
+        state = "active_unack"
+    return {**current, "severity": e.severity, "message": e.message or current["message"],
+            "value": e.value, "state": state, "updated_at": e.ts, "cleared_at": None,
+            "count": current["count"] + 1}
+
+
+def apply_event(current: dict | None, e: AlarmEntry) -> dict | None:
+    """The alarm row after `e`; None when there is no alarm to change."""
+    if e.event == "raised":
+        return _raised(current, e)
+    if current is None:
+        return None
+    row = {**current, "updated_at": e.ts}
+    state = current["state"]
+    if e.event == "acknowledged":
+        row.update(acknowledged_at=e.ts, acknowledged_by=e.user)
+        row["state"] = {"active_unack": "active_ack", "cleared_unack": "closed"}.get(state, state)
+    elif e.event == "cleared":
+        row["cleared_at"] = e.ts
+        row["state"] = {"active_unack": "cleared_unack", "active_ack": "closed",
+                        "shelved": "closed"}.get(state, state)
+    elif e.event == "shelved" and state in OPEN_STATES:
+        row["state"] = "shelved"
+    elif e.event == "unshelved" and state == "shelved":
+        row["state"] = "active_unack"
+    return row

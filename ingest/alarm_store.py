@@ -1,0 +1,119 @@
+"""Consumer group on `cityops:alarms`: every entry, from any producer, lands in SQL once.
+
+The audit row's unique stream_id is the exactly-once guard: a replayed entry finds its
+row already there and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import redis
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from data_access import streams
+from data_access.models import Alarm, AlarmEvent
+from ingest.alarm_lifecycle import AlarmEntry, apply_event, parse_alarm_entry
+from ingest.validation import Rejected, decode_fields
+
+log = logging.getLogger(__name__)
+ALARM_COLUMNS = [c.name for c in Alarm.__table__.columns]
+
+
+class AlarmStoreConsumer:
+    def __init__(self, r: redis.Redis, engine: Engine, name: str = "alarm-store-1",
+                 batch_size: int = 200, block_ms: int = 1000, claim_idle_ms: int = 30_000):
+        self.r, self.engine, self.name = r, engine, name
+        self.batch_size, self.block_ms, self.claim_idle_ms = batch_size, block_ms, claim_idle_ms
+        streams.ensure_group(r, streams.ALARMS, streams.ALARM_STORE_GROUP)
+
+    def _read(self, start: str, block: int | None) -> list:
+        resp = self.r.xreadgroup(streams.ALARM_STORE_GROUP, self.name, {streams.ALARMS: start},
+                                 count=self.batch_size, block=block)
+        return [e for e in (resp[0][1] if resp else []) if e[1]]
+
+    def recover(self) -> int:
+        """Finish this consumer's own pending entries, then claim those of dead peers."""
+        done = 0
+        while entries := self._read("0", None):
+            done += self.process(entries)
+        cursor = "0-0"
+        while True:
+            cursor, entries, *_ = self.r.xautoclaim(
+                streams.ALARMS, streams.ALARM_STORE_GROUP, self.name,
+                min_idle_time=self.claim_idle_ms, start_id=cursor, count=self.batch_size)
+            entries = [e for e in entries if e[1]]
+            if entries:
+                done += self.process(entries)
+            if cursor in (b"0-0", "0-0"):
+                return done
+
+    def step(self) -> int:
+        entries = self._read(">", self.block_ms)
+        return self.process(entries) if entries else 0
+
+    def run(self, stop: threading.Event) -> None:
+        self.recover()
+        while not stop.is_set():
+            try:
+                self.step()
+            except Exception:
+                log.exception("alarm store %s: batch failed; retrying", self.name)
+                stop.wait(2.0)
+                try:
+                    self.recover()
+                except Exception:
+                    log.warning("alarm store %s: still failing", self.name)
+
+    def process(self, entries: Sequence[tuple[bytes, dict]]) -> int:
+        bad = []
+        stored = 0
+        with self.engine.begin() as conn:
+            for entry_id, fields in entries:
+                parsed = parse_alarm_entry(fields)
+                if isinstance(parsed, Rejected):
+                    bad.append((entry_id, fields, parsed))
+                elif store_entry(conn, entry_id.decode(), parsed):
+                    stored += 1
+        pipe = self.r.pipeline(transaction=True)
+        for entry_id, fields, reason in bad:
+            pipe.xadd(streams.DEADLETTER, {**decode_fields(fields), "reason": reason.code,
+                                           "detail": reason.detail, "stream": streams.ALARMS,
+                                           "entry_id": entry_id.decode(),
+                                           "rejected_at": datetime.now(UTC).isoformat()},
+                      maxlen=streams.DEADLETTER_MAXLEN, approximate=True)
+            pipe.hincrby(streams.DEADLETTER_COUNT, reason.code, 1)
+        pipe.xack(streams.ALARMS, streams.ALARM_STORE_GROUP, *[e[0] for e in entries])
+        pipe.execute()
+        return stored
+
+
+def _insert(conn: Connection, table):
+    return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
+
+
+def store_entry(conn: Connection, stream_id: str, e: AlarmEntry) -> bool:
+    """Audit row first; only if it is new does the alarm itself change. True if applied."""
+    audit = _insert(conn, AlarmEvent.__table__).on_conflict_do_nothing().values(
+        stream_id=stream_id, alarm_id=e.alarm_id, event=e.event, ts=e.ts, user=e.user,
+        note=e.note, payload={"severity": e.severity, "value": e.value, "type": e.type,
+                              "device_id": e.device_id, "message": e.message},
+    )
+    if conn.execute(audit).rowcount == 0:
+        return False
+    current = conn.execute(
+        select(Alarm.__table__).where(Alarm.alarm_id == e.alarm_id)
+    ).mappings().first()
+    row = apply_event(dict(current) if current else None, e)
+    if row is None:
+        return True
+    table = Alarm.__table__
+    if current is None:
+        conn.execute(table.insert().values(**row))
+    else:
+        conn.execute(table.update().where(table.c.alarm_id == e.alarm_id).values(**row))
+    return True

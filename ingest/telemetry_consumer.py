@@ -1,0 +1,197 @@
+"""Consumer group on `cityops:telemetry`: validate, store in batches, run rules, then XACK.
+
+The order is the point: nothing is acknowledged before it is durable in SQL, so a worker
+killed at any moment loses nothing; the readings' key makes the replay harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import orjson
+import redis
+from sqlalchemy import Engine
+from sqlalchemy.exc import DataError, IntegrityError
+
+from data_access import streams
+from data_access.city_config import CityConfig
+from data_access.writes import newest_per_device, write_telemetry
+from ingest import alarm_publisher
+from ingest.directory import DeviceDirectory
+from ingest.rules import candidate_keys, evaluate_reading
+from ingest.validation import Rejected, Telemetry, decode_fields, validate
+
+log = logging.getLogger(__name__)
+LATEST = "cityops:latest"  # hash: device_id -> JSON of the newest reading (the map reads it)
+STATS = "cityops:ingest:stats"
+
+Entry = tuple[bytes, dict]
+
+
+class TelemetryConsumer:
+    def __init__(
+        self,
+        r: redis.Redis,
+        engine: Engine,
+        config: CityConfig,
+        name: str = "ingest-1",
+        batch_size: int = 500,
+        block_ms: int = 1000,
+        claim_idle_ms: int = 30_000,
+        directory: DeviceDirectory | None = None,
+    ) -> None:
+        self.r = r
+        self.engine = engine
+        self.config = config
+        self.name = name
+        self.batch_size = batch_size
+        self.block_ms = block_ms
+        self.claim_idle_ms = claim_idle_ms
+        self.directory = directory or DeviceDirectory(engine, config)
+        streams.ensure_group(r, streams.TELEMETRY, streams.INGEST_GROUP)
+
+    # -- reading the stream -------------------------------------------------------------
+    def reclaim(self) -> int:
+        """Take over entries another (dead) consumer read but never acknowledged."""
+        handled, cursor = 0, "0-0"
+        while True:
+            cursor, entries, *_ = self.r.xautoclaim(
+                streams.TELEMETRY, streams.INGEST_GROUP, self.name,
+                min_idle_time=self.claim_idle_ms, start_id=cursor, count=self.batch_size,
+            )
+            entries = [e for e in entries if e[1] is not None]
+            if entries:
+                handled += self.process(entries)
+            if cursor in (b"0-0", "0-0"):
+                return handled
+
+    def drain_own_pending(self) -> int:
+        """After a restart under the same name, finish what this consumer had read."""
+        handled = 0
+        while True:
+            resp = self.r.xreadgroup(streams.INGEST_GROUP, self.name, {streams.TELEMETRY: "0"},
+                                     count=self.batch_size)
+            entries = [e for e in (resp[0][1] if resp else []) if e[1]]
+            if not entries:
+                return handled
+            handled += self.process(entries)
+
+    def step(self) -> int:
+        resp = self.r.xreadgroup(streams.INGEST_GROUP, self.name, {streams.TELEMETRY: ">"},
+                                 count=self.batch_size, block=self.block_ms)
+        return self.process(resp[0][1]) if resp else 0
+
+    def run(self, stop: threading.Event) -> None:
+        self.drain_own_pending()
+        self.reclaim()
+        while not stop.is_set():
+            try:
+                self.step()
+            except Exception:  # database or Redis down: keep the entries pending, retry
+                log.exception("telemetry consumer %s: batch failed; retrying", self.name)
+                stop.wait(2.0)
+                self._retry_pending()
+
+    def _retry_pending(self) -> None:
+        try:
+            self.drain_own_pending()
+        except Exception:
+            log.warning("telemetry consumer %s: still failing", self.name)
+
+    # -- one batch ----------------------------------------------------------------------
+    def process(self, entries: Sequence[Entry]) -> int:
+        """Handle one batch end to end; returns how many reading rows were stored."""
+        now = datetime.now(UTC)
+        self.directory.refresh_if_missing({_device_id(f) for _, f in entries})
+        good: list[tuple[bytes, dict, Telemetry]] = []
+        bad: list[tuple[bytes, dict, Rejected]] = []
+        for entry_id, fields in entries:
+            result = validate(fields, self.directory.metrics, now)
+            if isinstance(result, Rejected):
+                bad.append((entry_id, fields, result))
+            else:
+                good.append((entry_id, fields, result))
+        stored, failed = self._store(good)
+        bad.extend(failed)
+        failed_ids = {f[0] for f in failed}
+        self._publish_state_and_alarms([g[2] for g in good if g[0] not in failed_ids])
+        self._finish(entries, bad, stored)
+        return stored
+
+    def _store(self, good: list[tuple[bytes, dict, Telemetry]]) -> tuple[int, list]:
+        """Write the batch in one transaction; if the database refuses it, find the culprits."""
+        if not good:
+            return 0, []
+        try:
+            with self.engine.begin() as conn:
+                return write_telemetry(conn, [g[2] for g in good]), []
+        except (IntegrityError, DataError) as exc:  # a bad row must not block the good ones
+            if len(good) == 1:
+                log.warning("telemetry rejected by database: %s", exc)
+                entry_id, fields, _ = good[0]
+                return 0, [(entry_id, fields, Rejected("store_failed", _first_line(exc)))]
+            mid = len(good) // 2
+            a, fa = self._store(good[:mid])
+            b, fb = self._store(good[mid:])
+            return a + b, fa + fb
+
+    def _publish_state_and_alarms(self, good: list[Telemetry]) -> None:
+        newest = newest_per_device(good)
+        if not newest:
+            return
+        pipe = self.r.pipeline(transaction=False)
+        pipe.hset(LATEST, mapping={d: _latest_json(t) for d, t in newest.items()})
+        pipe.hset(streams.LAST_SEEN, mapping={d: t.ts.timestamp() for d, t in newest.items()})
+        pipe.execute()
+        infos = [self.directory.devices[d] for d in newest]
+        keys = [k for info in infos for k in candidate_keys(info, self.config)]
+        active = alarm_publisher.active_for(self.r, keys)
+        decisions = [
+            d for info in infos
+            for d in evaluate_reading(info, newest[info.id].values, newest[info.id].battery,
+                                      self.config, active)
+        ]
+        alarm_publisher.publish(self.r, decisions)
+
+    def _finish(self, entries: Sequence[Entry], bad: list, stored: int) -> None:
+        """Dead-letter the refused entries and acknowledge the whole batch atomically."""
+        pipe = self.r.pipeline(transaction=True)
+        for entry_id, fields, reason in bad:
+            pipe.xadd(streams.DEADLETTER, deadletter_entry(entry_id, fields, reason),
+                      maxlen=streams.DEADLETTER_MAXLEN, approximate=True)
+            pipe.hincrby(streams.DEADLETTER_COUNT, reason.code, 1)
+        pipe.hincrby(STATS, "readings", stored)
+        pipe.hincrby(STATS, "entries", len(entries) - len(bad))
+        pipe.xack(streams.TELEMETRY, streams.INGEST_GROUP, *[e[0] for e in entries])
+        pipe.execute()
+
+
+def deadletter_entry(entry_id: bytes | str, fields: dict, reason: Rejected) -> dict[str, str]:
+    """The original entry, untouched, plus why and from where, so it can be replayed."""
+    original = decode_fields(fields)
+    out = {f"orig_{k}" if k in ("reason", "detail") else k: v for k, v in original.items()}
+    out.update(
+        reason=reason.code,
+        detail=reason.detail,
+        stream=streams.TELEMETRY,
+        entry_id=entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id),
+        rejected_at=datetime.now(UTC).isoformat(),
+    )
+    return out
+
+
+def _device_id(fields: dict) -> str:
+    raw = fields.get(b"device_id", fields.get("device_id", b""))
+    return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+
+
+def _latest_json(t: Telemetry) -> bytes:
+    return orjson.dumps({"ts": t.ts.isoformat(), "values": t.values, "battery": t.battery,
+                         "rssi": t.rssi, "snr": t.snr})
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0][:200]

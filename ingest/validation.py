@@ -1,0 +1,140 @@
+"""Decide whether one telemetry stream entry is usable. Pure: no I/O, so it is tested alone."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import orjson
+
+MAX_ENTRY_BYTES = 8 * 1024
+MAX_FUTURE = timedelta(minutes=5)
+OPTIONAL_NUMBERS = ("battery", "rssi", "snr")
+
+
+@dataclass(frozen=True, slots=True)
+class Telemetry:
+    device_id: str
+    ts: datetime
+    values: dict[str, float]
+    battery: float | None = None
+    rssi: float | None = None
+    snr: float | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """Why an entry was refused: a stable `code` for counting and a sentence for people."""
+
+    code: str
+    detail: str
+
+
+class _Reject(Exception):
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+def decode_fields(fields: Mapping) -> dict[str, str]:
+    """Stream entries arrive as bytes from redis-py; work with str from here on."""
+    out = {}
+    for key, value in fields.items():
+        k = key.decode("utf-8", "replace") if isinstance(key, bytes) else str(key)
+        v = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+        out[k] = v
+    return out
+
+
+def parse_ts(raw: str) -> datetime:
+    """ISO 8601 with an offset, or epoch milliseconds. A time without offset is ambiguous."""
+    raw = raw.strip()
+    if raw.lstrip("-").isdigit():
+        ms = int(raw)
+        try:
+            return datetime.fromtimestamp(ms / 1000, tz=UTC)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise _Reject("bad_timestamp", f"epoch ms out of range: {raw}") from exc
+    try:
+        ts = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise _Reject("bad_timestamp", f"not ISO 8601 or epoch ms: {raw[:40]!r}") from exc
+    if ts.tzinfo is None:
+        raise _Reject("bad_timestamp", f"timestamp without UTC offset: {raw[:40]!r}")
+    return ts.astimezone(UTC)
+
+
+def _number(name: str, raw: object) -> float:
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise _Reject("non_numeric", f"{name} is not a number: {str(raw)[:40]!r}")
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise _Reject("non_numeric", f"{name} is not a number: {str(raw)[:40]!r}") from exc
+    if not math.isfinite(value):
+        raise _Reject("non_numeric", f"{name} is not finite: {raw!r}")
+    return value
+
+
+def _values(raw: str, allowed: frozenset[str], device_id: str) -> dict[str, float]:
+    try:
+        parsed = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise _Reject("not_json", f"values is not JSON: {exc}") from exc
+    if not isinstance(parsed, dict) or not parsed:
+        raise _Reject("bad_values", "values must be a non-empty JSON object of metric -> number")
+    values = {}
+    for metric, number in parsed.items():
+        if metric not in allowed:
+            raise _Reject("unknown_metric", f"{device_id} has no metric {metric!r}")
+        # orjson refuses NaN/Infinity literals, but "NaN" as a string would slip through float().
+        values[metric] = _number(metric, number)
+    return values
+
+
+def validate(
+    fields: Mapping,
+    metrics_by_device: Mapping[str, frozenset[str]],
+    now: datetime | None = None,
+) -> Telemetry | Rejected:
+    """Telemetry if the entry is usable, else Rejected with the first reason found."""
+    try:
+        return _validate(decode_fields(fields), metrics_by_device, now or datetime.now(UTC))
+    except _Reject as rej:
+        return Rejected(rej.code, rej.detail)
+
+
+def _validate(
+    entry: dict[str, str], metrics_by_device: Mapping[str, frozenset[str]], now: datetime
+) -> Telemetry:
+    size = sum(len(k) + len(v) for k, v in entry.items())
+    if size > MAX_ENTRY_BYTES:
+        raise _Reject("oversized", f"entry is {size} bytes, limit {MAX_ENTRY_BYTES}")
+    missing = [f for f in ("device_id", "ts", "values") if not entry.get(f)]
+    if missing:
+        raise _Reject("missing_field", f"missing field(s): {', '.join(missing)}")
+    device_id = entry["device_id"]
+    allowed = metrics_by_device.get(device_id)
+    if allowed is None:
+        raise _Reject("unknown_device", f"unknown device_id {device_id[:64]!r}")
+    ts = parse_ts(entry["ts"])
+    if ts - now > MAX_FUTURE:
+        raise _Reject("future_timestamp", f"ts {ts.isoformat()} is ahead of the server clock")
+    values = _values(entry["values"], allowed, device_id)
+    extras = {f: _number(f, entry[f]) for f in OPTIONAL_NUMBERS if entry.get(f)}
+    battery = extras.get("battery")
+    if battery is not None and not 0 <= battery <= 100:
+        raise _Reject("out_of_range", f"battery must be 0-100 %, got {battery}")
+    return Telemetry(
+        device_id=device_id,
+        ts=ts,
+        values=values,
+        battery=battery,
+        rssi=extras.get("rssi"),
+        snr=extras.get("snr"),
+        source=entry.get("source") or None,
+    )

@@ -1,0 +1,42 @@
+"""Level-1 overview: every device on the city map, one figure per domain, live alarms."""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from components.alarm_list import alarm_items, severity_counts
+from components.device_map import device_map
+from components.i18n import resolve_language, t
+from components.kpi_strip import kpi_cards
+from components.shell import page_shell
+from data_access.app_context import current_store
+from data_access.kpis import kpi_strip
+
+dash.register_page(__name__, path="/", name="Overview", order=0,
+                   nav_label={"el": t("nav_overview", "el"), "en": t("nav_overview", "en")})
+
+
+def layout(lang: str | None = None, **_query) -> html.Div:
+    store = current_store()
+    config = store.config
+    lang = resolve_language(lang, config.city.default_language)
+    frame = store.device_frame()
+    alarms = store.active_alarms()
+    view = store.alarm_view(alarms, lang)
+    body = [
+        html.Section(kpi_cards(kpi_strip(frame, config, lang), config, lang), id="kpi-strip",
+                     className="kpi-strip", **{"aria-label": t("kpi_label", lang)}),
+        html.Div(className="overview-main", children=[
+            device_map(config, store.settings, store.devices(), frame, lang),
+            html.Aside(className="alarm-panel", **{"aria-labelledby": "alarm-title"}, children=[
+                html.H2(t("alarms", lang), id="alarm-title", className="panel-title"),
+                html.Div(severity_counts(alarms, lang), id="alarm-counts",
+                         className="alarm-counts"),
+                html.Ul(alarm_items(**view), id="alarm-list", className="alarm-list"),
+            ]),
+        ]),
+        dcc.Interval(id="live-tick", interval=store.settings.refresh_ms),
+        dcc.Store(id="page-lang", data=lang),
+    ]
+    return page_shell(config, lang, "/", body)

@@ -1,0 +1,90 @@
+"""A live CityOps (SQLite + embedded Redis, workers and simulator running) and headless
+Chromium from Debian, driven by Playwright."""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from data_access.db import make_engine, upgrade_schema
+from data_access.redis_conn import connect
+from data_access.seed import seed_devices
+from data_access.settings import ROOT, Settings
+from tests.conftest import ServerThread
+
+CHROMIUM = os.environ.get("CITYOPS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+# The five sizes every page must work at: wall (2), tablet (2), laptop.
+SIZES = {
+    "wall-fhd": (1920, 1080),
+    "wall-4k": (3840, 2160),
+    "tablet-landscape": (1024, 768),
+    "tablet-portrait": (768, 1024),
+    "laptop": (1440, 900),
+}
+ARTIFACTS = ROOT / "test-artifacts"
+# A 1x1 transparent PNG: map tiles cannot load on these machines, so tests serve a blank
+# tile instead of letting every tile request fail (which the browser logs as an error).
+BLANK_TILE = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAAC0lEQVR4nGNgAAIAAAUAAXpeqz8AAAAASUVORK5CYII="
+)
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory) -> Iterator[dict]:
+    from app import create_app
+    from ingest.workers import Workers
+
+    var = tmp_path_factory.mktemp("live") / "var"
+    settings = Settings(var_dir=var, refresh_ms=1000)
+    engine = make_engine(settings)
+    upgrade_schema(engine)
+    dash_app = create_app(settings)
+    store = dash_app.server.extensions["cityops"]
+    seed_devices(engine, store.config, None, settings.seed)
+    workers = Workers(connect(settings), engine, store.config, seed=settings.seed).start()
+    server = ServerThread(dash_app.server)
+    server.start()
+    yield {"url": server.url, "store": store, "settings": settings}
+    server.stop()
+    workers.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip("Chromium is not installed (make test installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """Open a page at a size; collects console errors and page errors into page.errors."""
+    contexts = []
+
+    def _open(url: str, width: int, height: int):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
+        page.route("**/tile.openstreetmap.org/**",
+                   lambda route: route.fulfill(body=BLANK_TILE, content_type="image/png"))
+        page.goto(url)
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()

@@ -1,0 +1,68 @@
+"""The overview in a real browser at the five sizes, and live alarms arriving without reload."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from data_access import streams
+from tests.browser.conftest import ARTIFACTS, SIZES
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_overview_shows_map_kpis_and_alarms_at_every_size(live_app, open_page, size):
+    width, height = SIZES[size]
+    page = open_page(live_app["url"] + "/?lang=en", width, height)
+    expect(page.locator(".kpi-card")).to_have_count(len(live_app["store"].config.domains))
+    expect(page.locator("#kpi-traffic .kpi-value")).to_be_visible()
+    expect(page.locator(".leaflet-container")).to_be_visible()
+    expect(page.locator(".leaflet-control-layers")).to_be_visible()
+    expect(page.locator("#alarm-title")).to_have_text("Active alarms")
+    # Every domain's devices reach the map (as markers or clusters).
+    expect(page.locator(".dev-icon, .cluster-icon").first).to_be_visible(timeout=10_000)
+    # The municipal units' outlines are labelled even without tiles.
+    expect(page.locator(".unit-label", has_text="Lilantio")).to_be_visible()
+    alarm_panel = page.locator(".alarm-panel")
+    alarm_panel.scroll_into_view_if_needed()
+    expect(alarm_panel).to_be_visible()
+    page.wait_for_timeout(1500)  # let at least one live refresh run
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"overview-{size}.png"))
+    assert page.errors == []
+
+
+def test_greek_is_the_default_and_english_is_remembered(live_app, open_page):
+    page = open_page(live_app["url"] + "/", 1440, 900)
+    expect(page.locator(".city-name")).to_have_text("Χαλκίδα")
+    expect(page.locator("#alarm-title")).to_have_text("Ενεργοί συναγερμοί")
+    page.get_by_role("link", name="EN").click()
+    expect(page.locator("#alarm-title")).to_have_text("Active alarms")
+    page.goto(live_app["url"] + "/")
+    expect(page.locator("#alarm-title")).to_have_text("Active alarms")
+    assert page.errors == []
+
+
+def test_alarm_from_an_outside_producer_appears_without_reload(live_app, open_page):
+    page = open_page(live_app["url"] + "/?lang=en", 1920, 1080)
+    expect(page.locator(".kpi-card").first).to_be_visible()
+    store = live_app["store"]
+    alarm_id = f"scada-pump-{int(time.time() * 1000)}"
+    store.redis.xadd(streams.ALARMS, {
+        "event": "raised", "alarm_id": alarm_id, "device_id": "water_meter-chalkida-00001",
+        "domain": "water", "severity": "critical", "type": "pump_trip",
+        "message": "Pump station P3 tripped", "ts": datetime.now(UTC).isoformat(),
+        "source": "scada",
+    })
+    item = page.locator(f'[data-alarm-id="{alarm_id}"]')
+    expect(item).to_be_visible(timeout=10_000)
+    expect(item).to_contain_text("Pump station P3 tripped")
+    expect(item).to_contain_text("Critical")
+    expect(page.locator(".sev-count.sev-critical")).not_to_have_class("zero")
+    # Its device is drawn as in alarm (cluster or marker) without a reload.
+    expect(page.locator(".dev-alarm, .cluster-alarm").first).to_be_visible(timeout=10_000)
+    assert page.errors == []

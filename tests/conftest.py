@@ -1,0 +1,122 @@
+"""Fixtures: real Redis and real SQL for every integration test.
+
+`backend` runs each test on SQLite + embedded Redis (always) and on PostgreSQL + the Redis
+server (when this machine has them; otherwise those cases are skipped, saying why).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import redis
+from sqlalchemy import Engine, create_engine, text
+
+from data_access.city_config import CityConfig, load_config
+from data_access.db import make_engine, upgrade_schema
+from data_access.redis_conn import connect
+from data_access.seed import seed_devices
+from data_access.settings import ROOT, Settings
+
+PG_ADMIN_URL = os.environ.get("CITYOPS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_SERVER_URL = os.environ.get("CITYOPS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def config() -> CityConfig:
+    return load_config(ROOT / "config")
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped at the end."""
+    if not _reachable("127.0.0.1", 5432):
+        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432; server-only case skipped")
+    name = f"cityops_test_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://"),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@dataclass
+class Backend:
+    """One real SQL database and one real Redis, migrated and seeded with the demo city."""
+
+    name: str
+    settings: Settings
+    engine: Engine
+    redis: redis.Redis
+    config: CityConfig
+
+
+def _clean(engine: Engine, r: redis.Redis) -> None:
+    with engine.begin() as conn:
+        for table in ("readings", "device_state", "alarm_events", "alarms"):
+            conn.execute(text(f"DELETE FROM {table}"))
+    r.flushdb()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request, tmp_path: Path, config: CityConfig) -> Iterator[Backend]:
+    if request.param == "sqlite":
+        settings = Settings(var_dir=tmp_path / "var")
+    else:
+        if not _reachable("127.0.0.1", 6379):
+            pytest.skip("Redis server is not running on 127.0.0.1:6379; server-only case skipped")
+        settings = Settings(var_dir=tmp_path / "var", database_url=request.getfixturevalue(
+            "pg_database"), redis_url=REDIS_SERVER_URL)
+    engine = make_engine(settings)
+    upgrade_schema(engine)
+    r = connect(settings)
+    _clean(engine, r)
+    seed_devices(engine, config, None, settings.seed)
+    yield Backend(request.param, settings, engine, r, config)
+    _clean(engine, r)
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_backend(tmp_path: Path, config: CityConfig) -> Iterator[Backend]:
+    settings = Settings(var_dir=tmp_path / "var")
+    engine = make_engine(settings)
+    upgrade_schema(engine)
+    seed_devices(engine, config, None, settings.seed)
+    yield Backend("sqlite", settings, engine, connect(settings), config)
+    engine.dispose()
+
+
+class ServerThread(threading.Thread):
+    """The real app on a free port, served by werkzeug in a thread."""
+
+    def __init__(self, flask_app) -> None:
+        from werkzeug.serving import make_server
+
+        super().__init__(daemon=True)
+        self.httpd = make_server("127.0.0.1", 0, flask_app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}"
+
+    def run(self) -> None:
+        self.httpd.serve_forever()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()

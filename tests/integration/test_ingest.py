@@ -1,0 +1,80 @@
+"""Telemetry through the real stream into real SQL, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import orjson
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data_access import streams
+from data_access.models import DeviceState, Reading
+from ingest.telemetry_consumer import TelemetryConsumer
+from tests.integration.helpers import pending, reading_count, send, telemetry
+
+BIN = "bin_sensor-chalkida-00001"
+METER = "water_meter-chalkida-00001"
+
+
+def test_telemetry_becomes_readings_and_latest_state(backend):
+    consumer = TelemetryConsumer(backend.redis, backend.engine, backend.config, block_ms=10)
+    t0 = datetime.now(UTC) - timedelta(minutes=2)
+    send(backend.redis,
+         telemetry(BIN, {"fill_level": 40.0, "temperature": 18.5}, t0, battery=77, source="test"),
+         telemetry(BIN, {"fill_level": 42.5, "temperature": 18.0}, t0 + timedelta(minutes=1)),
+         telemetry(METER, {"flow_m3h": 1.25, "volume_m3": 10.0, "pressure_bar": 3.1}, t0,
+                   rssi=-101, snr=4.5))
+    assert consumer.step() == 7
+    with backend.engine.connect() as conn:
+        fills = conn.execute(select(Reading.value).where(Reading.device_id == BIN,
+                                                         Reading.metric == "fill_level")
+                             .order_by(Reading.ts)).scalars().all()
+    with Session(backend.engine) as session:
+        state = {s.device_id: s for s in session.scalars(select(DeviceState))}
+    assert fills == [40.0, 42.5]
+    assert state[BIN].latest == {"fill_level": 42.5, "temperature": 18.0}
+    assert state[METER].rssi == -101 and state[METER].snr == 4.5
+    latest = orjson.loads(backend.redis.hget("cityops:latest", BIN))
+    assert latest["values"]["fill_level"] == 42.5
+    assert pending(backend.redis, streams.TELEMETRY, streams.INGEST_GROUP) == 0
+
+
+def test_an_older_entry_never_rolls_state_back(backend):
+    consumer = TelemetryConsumer(backend.redis, backend.engine, backend.config, block_ms=10)
+    now = datetime.now(UTC)
+    send(backend.redis, telemetry(BIN, {"fill_level": 60.0}, now - timedelta(seconds=5)))
+    consumer.step()
+    send(backend.redis, telemetry(BIN, {"fill_level": 10.0}, now - timedelta(hours=1)))
+    consumer.step()
+    with backend.engine.connect() as conn:
+        latest = conn.execute(select(DeviceState.latest).where(DeviceState.device_id == BIN))
+        assert latest.scalar_one() == {"fill_level": 60.0}
+    assert reading_count(backend.engine) == 2  # the late reading is still history
+
+
+def test_bad_input_goes_to_the_deadletter_with_a_reason_and_good_input_survives(backend):
+    consumer = TelemetryConsumer(backend.redis, backend.engine, backend.config, block_ms=10)
+    bad = [
+        {"device_id": BIN, "ts": datetime.now(UTC).isoformat(), "values": "{oops"},
+        telemetry("no-such-device", {"fill_level": 1}),
+        {"device_id": BIN, "ts": datetime.now(UTC).isoformat(), "values": '{"fill_level":"NaN"}'},
+        {"device_id": BIN, "values": '{"fill_level": 3}'},
+        telemetry(BIN, {"fill_level": 5}, datetime.now(UTC) + timedelta(days=1)),
+        telemetry(BIN, {"fill_level": 5, "x" * 9000: 1}),
+    ]
+    ids = send(backend.redis, bad[0], telemetry(BIN, {"fill_level": 33.0}), *bad[1:])
+    consumer.step()
+    dead = backend.redis.xrange(streams.DEADLETTER)
+    reasons = [f[b"reason"].decode() for _, f in dead]
+    assert reasons == ["not_json", "unknown_device", "non_numeric", "missing_field",
+                       "future_timestamp", "oversized"]
+    first = dead[0][1]
+    assert first[b"values"] == b"{oops"  # the original entry, untouched, to replay later
+    assert first[b"entry_id"] == ids[0]
+    assert b"detail" in first
+    raw_counts = backend.redis.hgetall(streams.DEADLETTER_COUNT)
+    counts = {k.decode(): int(v) for k, v in raw_counts.items()}
+    assert counts["not_json"] == 1 and sum(counts.values()) == 6
+    assert reading_count(backend.engine) == 1
+    assert pending(backend.redis, streams.TELEMETRY, streams.INGEST_GROUP) == 0

@@ -1,0 +1,75 @@
+"""The city config: the plan's real inventory, placed on land inside its municipal units."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from data_access.city_config import load_config
+from data_access.inventory import build_inventory, point_in_polygon
+from data_access.settings import ROOT
+
+
+def test_inventory_matches_the_municipal_plan(config):
+    kinds = Counter(d.kind for d in build_inventory(config))
+    assert kinds["parking_space"] + kinds["parking_deterrent"] == 69
+    assert kinds["parking_deterrent"] == 20
+    assert kinds["luminaire"] == 25
+    assert kinds["air_station"] == 1
+    assert kinds["bin_sensor"] == 5
+    assert kinds["hydro_station"] == 3 and kinds["meteo_station"] == 2
+    assert kinds["people_counter"] == 20
+    crossing_units = {d.unit for d in build_inventory(config) if d.kind == "smart_crossing"}
+    assert crossing_units == {u.id for u in config.city.units}  # a crossing in every unit
+
+
+def test_every_device_stands_inside_its_unit(config):
+    units = config.unit_by_id
+    for device in build_inventory(config, 2000):
+        assert point_in_polygon(device.lat, device.lon, units[device.unit].polygon), device.id
+
+
+def test_scaling_keeps_the_mix_and_is_deterministic(config):
+    base = Counter(d.kind for d in build_inventory(config))
+    scaled = build_inventory(config, 10_000, seed=7)
+    assert len(scaled) == 10_000
+    assert len({d.id for d in scaled}) == 10_000
+    counts = Counter(d.kind for d in scaled)
+    total = sum(base.values())
+    for kind, n in base.items():
+        assert abs(counts[kind] / 10_000 - n / total) < 0.01
+    assert scaled == build_inventory(config, 10_000, seed=7)
+
+
+def test_hydro_stations_carry_their_flood_levels(config):
+    for d in build_inventory(config):
+        if d.kind == "hydro_station":
+            assert d.attrs["alert_level"] < d.attrs["warning_level"] < d.attrs["danger_level"]
+
+
+def _copy_config(tmp_path):
+    target = tmp_path / "config"
+    shutil.copytree(ROOT / "config", target)
+    return target
+
+
+def test_a_rule_on_a_metric_the_kind_lacks_is_refused(tmp_path):
+    target = _copy_config(tmp_path)
+    rules = yaml.safe_load((target / "rules.yaml").read_text())
+    rules["thresholds"][0]["metric"] = "colour"
+    (target / "rules.yaml").write_text(yaml.safe_dump(rules, allow_unicode=True))
+    with pytest.raises(ValidationError, match="has no metric colour"):
+        load_config(target)
+
+
+def test_a_device_in_an_unknown_unit_is_refused(tmp_path):
+    target = _copy_config(tmp_path)
+    inventory = yaml.safe_load((target / "inventory.yaml").read_text())
+    inventory[0]["per_unit"] = {"atlantis": 3}
+    (target / "inventory.yaml").write_text(yaml.safe_dump(inventory, allow_unicode=True))
+    with pytest.raises(ValidationError, match="unknown unit atlantis"):
+        load_config(target)
