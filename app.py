@@ -25,6 +25,7 @@ from data_access.db import make_engine, upgrade_schema
 from data_access.redis_conn import connect, redis_url, shutdown_embedded
 from data_access.settings import ROOT, Settings
 from data_access.store import Store
+from ingest import http_source
 
 log = logging.getLogger("cityops")
 
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     store = Store(settings, config, make_engine(settings), connect(settings))
     server.extensions[EXTENSION] = store
     server.after_request(_remember_language)
+    server.register_blueprint(http_source.blueprint)
 
     app = Dash(
         __name__,
@@ -99,6 +101,22 @@ def _register_cli(server: Flask) -> None:
         """Run the ingest workers (telemetry consumer, alarm store, health sweep)."""
         _run_workers(simulate=simulate, serve=False)
 
+    @server.cli.command("mqtt")
+    @click.option("--host", default="127.0.0.1", show_default=True)
+    @click.option("--port", default=1883, show_default=True)
+    def mqtt(host: str, port: int) -> None:
+        """Bridge LoRaWAN uplinks (ChirpStack v4, The Things Stack v3) from MQTT to telemetry."""
+        import threading
+
+        from ingest import mqtt_source
+        from ingest.workers import consumer_name
+
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        click.echo(f"CityOps: bridging MQTT uplinks from {host}:{port}")
+        with contextlib.suppress(KeyboardInterrupt):
+            mqtt_source.run(_store().redis, host, port, stop, client_id=consumer_name("mqtt"))
+
     @server.cli.command("simulate")
     def simulate() -> None:
         """Run only the demo-city simulator, writing to the telemetry stream."""
@@ -125,6 +143,7 @@ def _register_cli(server: Flask) -> None:
         upgrade_schema(store.engine)
         n = seed_devices(store.engine, store.config, store.settings.devices, store.settings.seed)
         cache.clear()
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         click.echo(f"CityOps: {n} devices; redis {redis_url(store.settings)}; "
                    f"sql {store.engine.url.render_as_string()}")
         _run_workers(simulate=True, serve=True)
@@ -144,7 +163,10 @@ def _run_workers(simulate: bool, serve: bool) -> None:
             port = store.settings.port
             click.echo(f"CityOps serving http://127.0.0.1:{port}/  (Ctrl-C stops everything)")
             # Flask refuses app.run() inside a CLI command; werkzeug serves it directly.
+            # One log line per 2-second callback would bury the useful ones.
             from werkzeug.serving import run_simple
+
+            logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
             run_simple(os.environ.get("CITYOPS_HOST", "127.0.0.1"), port,
                        current_app._get_current_object(), threaded=True)

