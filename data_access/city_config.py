@@ -9,6 +9,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from data_access.streams import BATTERY_LOW, BATTERY_MESSAGE, OFFLINE, OFFLINE_MESSAGE
+
 Text = dict[str, str]  # language code -> text
 
 
@@ -155,11 +157,13 @@ class CityConfig(BaseModel):
     def unit_by_id(self) -> dict[str, Unit]:
         return {u.id: u for u in self.city.units}
 
+    def offline_after_s(self, kind: str) -> float:
+        """Silence longer than this makes a device of `kind` offline."""
+        return self.kinds[kind].interval_s * self.rules.device_health.missed_periods
+
     @cached_property
     def alarm_messages(self) -> dict[str, Text]:
         """Alarm type -> message in every language, so the list speaks the reader's language."""
-        from ingest.rules import BATTERY_LOW, BATTERY_MESSAGE, OFFLINE, OFFLINE_MESSAGE
-
         messages = {r.id: r.message for r in self.rules.thresholds}
         messages[BATTERY_LOW] = BATTERY_MESSAGE
         messages[OFFLINE] = OFFLINE_MESSAGE

@@ -17,10 +17,8 @@ from data_access.city_config import CityConfig
 from data_access.models import Alarm, Device
 from data_access.settings import Settings
 from data_access.status import device_status
-from ingest.alarm_lifecycle import OPEN_STATES, SEVERITY_RANK
-from ingest.rules import OFFLINE, offline_limit_s
+from data_access.streams import OFFLINE, OPEN_STATES, SEVERITY_RANK
 
-LATEST = "cityops:latest"
 DEVICE_COLUMNS = ["id", "name_el", "name_en", "kind", "domain", "unit", "lat", "lon",
                   "connectivity"]
 
@@ -68,7 +66,7 @@ class Store:
 
     # -- live device state: from Redis, a couple of milliseconds ------------------------
     def latest(self) -> dict[str, dict]:
-        raw = self.redis.hgetall(LATEST)
+        raw = self.redis.hgetall(streams.LATEST)
         return {k.decode(): orjson.loads(v) for k, v in raw.items()}
 
     def device_frame(self, now: float | None = None) -> pd.DataFrame:
@@ -84,7 +82,7 @@ class Store:
         worst = not_offline.sort_values("rank").drop_duplicates("device_id")
         worst_by_device = dict(zip(worst["device_id"], worst["severity"], strict=True))
         offline = set(live.loc[live["type"] == OFFLINE, "device_id"])
-        limits = {k: offline_limit_s(self.config, k) for k in self.config.kinds}
+        limits = {k: self.config.offline_after_s(k) for k in self.config.kinds}
         frame["latest"] = frame["id"].map(lambda d: latest.get(d, {}).get("values", {}))
         frame["battery"] = frame["id"].map(lambda d: latest.get(d, {}).get("battery"))
         frame["last_seen"] = frame["id"].map(last_seen.get)

@@ -11,12 +11,21 @@ ALARM_STORE_GROUP = "alarm-store"
 
 # Counters and fast state kept beside the streams.
 DEADLETTER_COUNT = "cityops:deadletter:count"  # hash: reason code -> count
+LATEST = "cityops:latest"  # hash: device_id -> JSON of the newest reading (the map reads it)
 LAST_SEEN = "cityops:last_seen"  # hash: device_id -> epoch seconds of newest reading
 DEVICE_STATE = "cityops:state:"  # + device_id: hash of latest state
 ACTIVE_RULE_ALARMS = "cityops:rule_alarms"  # hash: "device|rule" -> alarm_id
 
 SEVERITIES = ("critical", "major", "minor", "warning")
+SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}  # 0 = most severe
 ALARM_EVENTS = ("raised", "acknowledged", "shelved", "unshelved", "cleared", "commented")
+OPEN_STATES = ("active_unack", "active_ack", "cleared_unack", "shelved")
+
+# Alarm types of the built-in device-health rules, with their messages.
+OFFLINE = "offline"
+BATTERY_LOW = "battery_low"
+OFFLINE_MESSAGE = {"el": "Η συσκευή δεν αναφέρει", "en": "Device not reporting"}
+BATTERY_MESSAGE = {"el": "Χαμηλή μπαταρία", "en": "Battery low"}
 
 # Streams are capped so an always-on installation does not grow without bound; the SQL
 # tables are the record. Approximate trimming keeps XADD O(1).

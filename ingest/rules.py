@@ -12,12 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from data_access.city_config import CityConfig, ThresholdRule, text
+from data_access.streams import BATTERY_LOW, BATTERY_MESSAGE, OFFLINE, OFFLINE_MESSAGE
 
 OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
-OFFLINE = "offline"
-BATTERY_LOW = "battery_low"
-BATTERY_MESSAGE = {"el": "Χαμηλή μπαταρία", "en": "Battery low"}
-OFFLINE_MESSAGE = {"el": "Η συσκευή δεν αναφέρει", "en": "Device not reporting"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +98,6 @@ def evaluate_reading(
     return out
 
 
-def offline_limit_s(config: CityConfig, kind: str) -> float:
-    return config.kinds[kind].interval_s * config.rules.device_health.missed_periods
-
-
 def evaluate_offline(
     devices: Iterable[DeviceInfo],
     last_seen: Mapping[str, float],
@@ -124,7 +117,7 @@ def evaluate_offline(
         if seen is None or key in active:
             continue
         silent = now_s - seen
-        if silent > offline_limit_s(config, device.kind):
+        if silent > config.offline_after_s(device.kind):
             out.append(
                 Decision("raised", key, device.id, device.domain, health.offline_severity,
                          OFFLINE, text(OFFLINE_MESSAGE, lang), round(silent))

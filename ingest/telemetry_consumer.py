@@ -25,7 +25,7 @@ from ingest.rules import candidate_keys, evaluate_reading
 from ingest.validation import Rejected, Telemetry, decode_fields, validate
 
 log = logging.getLogger(__name__)
-LATEST = "cityops:latest"  # hash: device_id -> JSON of the newest reading (the map reads it)
+LATEST = streams.LATEST
 STATS = "cityops:ingest:stats"
 
 Entry = tuple[bytes, dict]
@@ -143,7 +143,7 @@ class TelemetryConsumer:
         if not newest:
             return
         pipe = self.r.pipeline(transaction=False)
-        pipe.hset(LATEST, mapping={d: _latest_json(t) for d, t in newest.items()})
+        pipe.hset(streams.LATEST, mapping={d: _latest_json(t) for d, t in newest.items()})
         pipe.hset(streams.LAST_SEEN, mapping={d: t.ts.timestamp() for d, t in newest.items()})
         pipe.execute()
         infos = [self.directory.devices[d] for d in newest]
