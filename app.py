@@ -157,6 +157,9 @@ def _run_workers(simulate: bool, serve: bool) -> None:
     store = _store()
     workers = Workers(store.redis, store.engine, store.config, seed=store.settings.seed,
                       simulate=simulate).start()
+    # Ctrl-C and SIGTERM both end in the `finally` below, which stops workers and Redis;
+    # SIGINT is re-armed because a shell starts background jobs with it ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
     try:
         if serve:

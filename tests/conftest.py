@@ -20,7 +20,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from data_access.city_config import CityConfig, load_config
 from data_access.db import make_engine, upgrade_schema
-from data_access.redis_conn import connect
+from data_access.redis_conn import connect, shutdown_embedded
 from data_access.seed import seed_devices
 from data_access.settings import ROOT, Settings
 
@@ -93,6 +93,7 @@ def backend(request, tmp_path: Path, config: CityConfig) -> Iterator[Backend]:
     yield Backend(request.param, settings, engine, r, config)
     _clean(engine, r)
     engine.dispose()
+    shutdown_embedded()
 
 
 @pytest.fixture
@@ -103,6 +104,7 @@ def sqlite_backend(tmp_path: Path, config: CityConfig) -> Iterator[Backend]:
     seed_devices(engine, config, None, settings.seed)
     yield Backend("sqlite", settings, engine, connect(settings), config)
     engine.dispose()
+    shutdown_embedded()
 
 
 class ServerThread(threading.Thread):

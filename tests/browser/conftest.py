@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from data_access.db import make_engine, upgrade_schema
-from data_access.redis_conn import connect
+from data_access.redis_conn import connect, shutdown_embedded
 from data_access.seed import seed_devices
 from data_access.settings import ROOT, Settings
 from tests.conftest import ServerThread
@@ -54,6 +54,7 @@ def live_app(tmp_path_factory) -> Iterator[dict]:
     yield {"url": server.url, "store": store, "settings": settings}
     server.stop()
     workers.shutdown()
+    shutdown_embedded()
 
 
 @pytest.fixture(scope="session")
