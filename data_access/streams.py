@@ -34,6 +34,21 @@ ALARMS_MAXLEN = 100_000
 DEADLETTER_MAXLEN = 100_000
 
 
+def deadletter(pipe, fields: dict, reason: str, detail: str, origin: str,
+               entry_id: str | None = None) -> None:
+    """Queue on `pipe` the dead-letter entry (the original fields plus why and from where,
+    so it can be inspected and replayed) and count it by reason."""
+    from datetime import UTC, datetime
+
+    entry = {f"orig_{k}" if k in ("reason", "detail") else k: v for k, v in fields.items()}
+    entry.update(reason=reason, detail=detail, stream=origin,
+                 rejected_at=datetime.now(UTC).isoformat())
+    if entry_id:
+        entry["entry_id"] = entry_id
+    pipe.xadd(DEADLETTER, entry, maxlen=DEADLETTER_MAXLEN, approximate=True)
+    pipe.hincrby(DEADLETTER_COUNT, reason, 1)
+
+
 def ensure_group(redis, stream: str, group: str) -> None:
     """Create the consumer group (and the stream) if it does not exist yet."""
     try:

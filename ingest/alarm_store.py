@@ -7,9 +7,7 @@ row already there and changes nothing.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 import redis
 from sqlalchemy import Connection, Engine, select
@@ -18,56 +16,21 @@ from sqlalchemy.dialects import postgresql, sqlite
 from data_access import streams
 from data_access.models import Alarm, AlarmEvent
 from ingest.alarm_lifecycle import AlarmEntry, apply_event, parse_alarm_entry
+from ingest.stream_consumer import StreamConsumer
 from ingest.validation import Rejected, decode_fields
 
 log = logging.getLogger(__name__)
 ALARM_COLUMNS = [c.name for c in Alarm.__table__.columns]
 
 
-class AlarmStoreConsumer:
+class AlarmStoreConsumer(StreamConsumer):
+    stream = streams.ALARMS
+    group = streams.ALARM_STORE_GROUP
+
     def __init__(self, r: redis.Redis, engine: Engine, name: str = "alarm-store-1",
                  batch_size: int = 200, block_ms: int = 1000, claim_idle_ms: int = 30_000):
-        self.r, self.engine, self.name = r, engine, name
-        self.batch_size, self.block_ms, self.claim_idle_ms = batch_size, block_ms, claim_idle_ms
-        streams.ensure_group(r, streams.ALARMS, streams.ALARM_STORE_GROUP)
-
-    def _read(self, start: str, block: int | None) -> list:
-        resp = self.r.xreadgroup(streams.ALARM_STORE_GROUP, self.name, {streams.ALARMS: start},
-                                 count=self.batch_size, block=block)
-        return [e for e in (resp[0][1] if resp else []) if e[1]]
-
-    def recover(self) -> int:
-        """Finish this consumer's own pending entries, then claim those of dead peers."""
-        done = 0
-        while entries := self._read("0", None):
-            done += self.process(entries)
-        cursor = "0-0"
-        while True:
-            cursor, entries, *_ = self.r.xautoclaim(
-                streams.ALARMS, streams.ALARM_STORE_GROUP, self.name,
-                min_idle_time=self.claim_idle_ms, start_id=cursor, count=self.batch_size)
-            entries = [e for e in entries if e[1]]
-            if entries:
-                done += self.process(entries)
-            if cursor in (b"0-0", "0-0"):
-                return done
-
-    def step(self) -> int:
-        entries = self._read(">", self.block_ms)
-        return self.process(entries) if entries else 0
-
-    def run(self, stop: threading.Event) -> None:
-        self.recover()
-        while not stop.is_set():
-            try:
-                self.step()
-            except Exception:
-                log.exception("alarm store %s: batch failed; retrying", self.name)
-                stop.wait(2.0)
-                try:
-                    self.recover()
-                except Exception:
-                    log.warning("alarm store %s: still failing", self.name)
+        super().__init__(r, name, batch_size, block_ms, claim_idle_ms)
+        self.engine = engine
 
     def process(self, entries: Sequence[tuple[bytes, dict]]) -> int:
         bad = []
@@ -81,12 +44,8 @@ class AlarmStoreConsumer:
                     stored += 1
         pipe = self.r.pipeline(transaction=True)
         for entry_id, fields, reason in bad:
-            pipe.xadd(streams.DEADLETTER, {**decode_fields(fields), "reason": reason.code,
-                                           "detail": reason.detail, "stream": streams.ALARMS,
-                                           "entry_id": entry_id.decode(),
-                                           "rejected_at": datetime.now(UTC).isoformat()},
-                      maxlen=streams.DEADLETTER_MAXLEN, approximate=True)
-            pipe.hincrby(streams.DEADLETTER_COUNT, reason.code, 1)
+            streams.deadletter(pipe, decode_fields(fields), reason.code, reason.detail,
+                               self.stream, entry_id.decode())
         pipe.xack(streams.ALARMS, streams.ALARM_STORE_GROUP, *[e[0] for e in entries])
         pipe.execute()
         return stored

@@ -7,8 +7,6 @@ it goes to the dead-letter stream itself, and the caller gets the reason.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import orjson
 from flask import Blueprint, current_app, jsonify, request
 
@@ -35,10 +33,7 @@ def to_entry(item: dict) -> dict[str, str]:
 
 def _deadletter(r, raw: bytes, reason: str, detail: str) -> None:
     pipe = r.pipeline(transaction=True)
-    pipe.xadd(streams.DEADLETTER, {"body": raw[:8192], "reason": reason, "detail": detail,
-                                   "stream": "http", "rejected_at": datetime.now(UTC).isoformat()},
-              maxlen=streams.DEADLETTER_MAXLEN, approximate=True)
-    pipe.hincrby(streams.DEADLETTER_COUNT, reason, 1)
+    streams.deadletter(pipe, {"body": raw[:8192]}, reason, detail, "http")
     pipe.execute()
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import UTC, datetime
 
 import paho.mqtt.client as mqtt
 import redis
@@ -24,12 +23,8 @@ def handle_message(r: redis.Redis, topic: str, payload: bytes) -> bool:
         entry = entry_for_topic(topic, payload)
     except NotAnUplink as exc:
         pipe = r.pipeline(transaction=True)
-        pipe.xadd(streams.DEADLETTER, {"topic": topic, "body": payload[:8192],
-                                       "reason": "bad_uplink", "detail": str(exc),
-                                       "stream": "mqtt",
-                                       "rejected_at": datetime.now(UTC).isoformat()},
-                  maxlen=streams.DEADLETTER_MAXLEN, approximate=True)
-        pipe.hincrby(streams.DEADLETTER_COUNT, "bad_uplink", 1)
+        streams.deadletter(pipe, {"topic": topic, "body": payload[:8192]}, "bad_uplink",
+                           str(exc), "mqtt")
         pipe.execute()
         return False
     r.xadd(streams.TELEMETRY, entry, maxlen=streams.TELEMETRY_MAXLEN, approximate=True)

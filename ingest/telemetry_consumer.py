@@ -7,7 +7,6 @@ killed at any moment loses nothing; the readings' key makes the replay harmless.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -22,16 +21,18 @@ from data_access.writes import newest_per_device, write_telemetry
 from ingest import alarm_publisher
 from ingest.directory import DeviceDirectory
 from ingest.rules import candidate_keys, evaluate_reading
+from ingest.stream_consumer import Entry, StreamConsumer
 from ingest.validation import Rejected, Telemetry, decode_fields, validate
 
 log = logging.getLogger(__name__)
 LATEST = streams.LATEST
 STATS = "cityops:ingest:stats"
 
-Entry = tuple[bytes, dict]
 
+class TelemetryConsumer(StreamConsumer):
+    stream = streams.TELEMETRY
+    group = streams.INGEST_GROUP
 
-class TelemetryConsumer:
     def __init__(
         self,
         r: redis.Redis,
@@ -43,63 +44,10 @@ class TelemetryConsumer:
         claim_idle_ms: int = 30_000,
         directory: DeviceDirectory | None = None,
     ) -> None:
-        self.r = r
+        super().__init__(r, name, batch_size, block_ms, claim_idle_ms)
         self.engine = engine
         self.config = config
-        self.name = name
-        self.batch_size = batch_size
-        self.block_ms = block_ms
-        self.claim_idle_ms = claim_idle_ms
         self.directory = directory or DeviceDirectory(engine, config)
-        streams.ensure_group(r, streams.TELEMETRY, streams.INGEST_GROUP)
-
-    # -- reading the stream -------------------------------------------------------------
-    def reclaim(self) -> int:
-        """Take over entries another (dead) consumer read but never acknowledged."""
-        handled, cursor = 0, "0-0"
-        while True:
-            cursor, entries, *_ = self.r.xautoclaim(
-                streams.TELEMETRY, streams.INGEST_GROUP, self.name,
-                min_idle_time=self.claim_idle_ms, start_id=cursor, count=self.batch_size,
-            )
-            entries = [e for e in entries if e[1] is not None]
-            if entries:
-                handled += self.process(entries)
-            if cursor in (b"0-0", "0-0"):
-                return handled
-
-    def drain_own_pending(self) -> int:
-        """After a restart under the same name, finish what this consumer had read."""
-        handled = 0
-        while True:
-            resp = self.r.xreadgroup(streams.INGEST_GROUP, self.name, {streams.TELEMETRY: "0"},
-                                     count=self.batch_size)
-            entries = [e for e in (resp[0][1] if resp else []) if e[1]]
-            if not entries:
-                return handled
-            handled += self.process(entries)
-
-    def step(self) -> int:
-        resp = self.r.xreadgroup(streams.INGEST_GROUP, self.name, {streams.TELEMETRY: ">"},
-                                 count=self.batch_size, block=self.block_ms)
-        return self.process(resp[0][1]) if resp else 0
-
-    def run(self, stop: threading.Event) -> None:
-        self.drain_own_pending()
-        self.reclaim()
-        while not stop.is_set():
-            try:
-                self.step()
-            except Exception:  # database or Redis down: keep the entries pending, retry
-                log.exception("telemetry consumer %s: batch failed; retrying", self.name)
-                stop.wait(2.0)
-                self._retry_pending()
-
-    def _retry_pending(self) -> None:
-        try:
-            self.drain_own_pending()
-        except Exception:
-            log.warning("telemetry consumer %s: still failing", self.name)
 
     # -- one batch ----------------------------------------------------------------------
     def process(self, entries: Sequence[Entry]) -> int:
@@ -160,27 +108,12 @@ class TelemetryConsumer:
         """Dead-letter the refused entries and acknowledge the whole batch atomically."""
         pipe = self.r.pipeline(transaction=True)
         for entry_id, fields, reason in bad:
-            pipe.xadd(streams.DEADLETTER, deadletter_entry(entry_id, fields, reason),
-                      maxlen=streams.DEADLETTER_MAXLEN, approximate=True)
-            pipe.hincrby(streams.DEADLETTER_COUNT, reason.code, 1)
+            streams.deadletter(pipe, decode_fields(fields), reason.code, reason.detail,
+                               self.stream, entry_id.decode())
         pipe.hincrby(STATS, "readings", stored)
         pipe.hincrby(STATS, "entries", len(entries) - len(bad))
         pipe.xack(streams.TELEMETRY, streams.INGEST_GROUP, *[e[0] for e in entries])
         pipe.execute()
-
-
-def deadletter_entry(entry_id: bytes | str, fields: dict, reason: Rejected) -> dict[str, str]:
-    """The original entry, untouched, plus why and from where, so it can be replayed."""
-    original = decode_fields(fields)
-    out = {f"orig_{k}" if k in ("reason", "detail") else k: v for k, v in original.items()}
-    out.update(
-        reason=reason.code,
-        detail=reason.detail,
-        stream=streams.TELEMETRY,
-        entry_id=entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id),
-        rejected_at=datetime.now(UTC).isoformat(),
-    )
-    return out
 
 
 def _device_id(fields: dict) -> str:

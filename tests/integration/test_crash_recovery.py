@@ -35,7 +35,7 @@ def test_entries_read_but_never_processed_are_reclaimed(backend):
     del dead  # killed before doing anything with them
     heir = TelemetryConsumer(backend.redis, backend.engine, backend.config, name="heir",
                              claim_idle_ms=0)
-    assert heir.reclaim() == 100
+    assert heir.recover() == 100
     assert reading_count(backend.engine) == 100
     assert pending(backend.redis, streams.TELEMETRY, streams.INGEST_GROUP) == 0
 
@@ -55,7 +55,7 @@ def test_killed_after_commit_before_xack_replays_without_duplicates(backend, mon
     assert pending(backend.redis, streams.TELEMETRY, streams.INGEST_GROUP) == 40  # ... not acked
     heir = TelemetryConsumer(backend.redis, backend.engine, backend.config, name="heir",
                              claim_idle_ms=0)
-    heir.reclaim()
+    heir.recover()
     with backend.engine.connect() as conn:
         distinct = conn.execute(select(func.count()).select_from(
             select(Reading.device_id, Reading.metric, Reading.ts).distinct().subquery()
