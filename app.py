@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     store = Store(settings, config, make_engine(settings), connect(settings))
     server.extensions[EXTENSION] = store
     server.after_request(_remember_language)
+    server.config["MAX_CONTENT_LENGTH"] = http_source.MAX_BODY  # also bounds chunked bodies
     server.register_blueprint(http_source.blueprint)
 
     app = Dash(

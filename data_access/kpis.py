@@ -21,7 +21,8 @@ class KpiFigure:
 
 def _metric_series(frame: pd.DataFrame, domain: Domain) -> pd.Series:
     kpi = domain.kpi
-    rows = frame[frame["domain"] == domain.id]
+    # Only devices reporting now: a silent sensor's last value is not the city's state.
+    rows = frame[(frame["domain"] == domain.id) & frame["reporting"]]
     if kpi.kinds:
         rows = rows[rows["kind"].isin(kpi.kinds)]
     values = rows["latest"].map(lambda v: (v or {}).get(kpi.metric) if kpi.metric else None)
@@ -29,13 +30,14 @@ def _metric_series(frame: pd.DataFrame, domain: Domain) -> pd.Series:
 
 
 def compute_kpi(frame: pd.DataFrame, domain: Domain) -> float | None:
-    """`frame`: one row per device with domain, kind, status and latest (metric -> value)."""
+    """`frame`: one row per device with domain, kind, reporting (bool) and latest
+    (metric -> value)."""
     kpi = domain.kpi
     if kpi.agg == "online":
         scope = frame if kpi.scope == "city" else frame[frame["domain"] == domain.id]
         if scope.empty:
             return None
-        return round(100.0 * (scope["status"] != "offline").sum() / len(scope), 1)
+        return round(100.0 * scope["reporting"].sum() / len(scope), 1)
     series = _metric_series(frame, domain)
     if series.empty:
         return None
@@ -64,7 +66,7 @@ def kpi_strip(frame: pd.DataFrame, config: CityConfig, lang: str) -> list[KpiFig
                 value=compute_kpi(frame, domain),
                 unit=domain.kpi.unit,
                 devices=len(in_domain),
-                reporting=int((in_domain["status"].isin(["ok", "warning", "alarm"])).sum()),
+                reporting=int(in_domain["reporting"].sum()),
             )
         )
     return out

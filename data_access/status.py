@@ -14,17 +14,21 @@ def device_status(
     worst_severity: str | None,
     offline_alarm: bool = False,
 ) -> str:
-    """alarm (critical/major open) > warning (minor/warning open) > offline > ok.
+    """alarm (critical/major open) > offline > warning (minor/warning open) > ok.
 
     An alarm outranks offline: a river gauge at danger level that then goes silent must
-    still read as danger. A device that never reported is 'unknown', not 'offline'.
+    still read as danger. Offline outranks a minor alarm: its values are no longer current.
+    A device that never reported is 'unknown', not 'offline'.
     """
     if worst_severity in ALARM_SEVERITIES:
         return ALARM
+    if offline_alarm or (last_seen_s is not None and now_s - last_seen_s > offline_after_s):
+        return OFFLINE
     if worst_severity is not None:
         return WARNING
-    if last_seen_s is None:
-        return OFFLINE if offline_alarm else UNKNOWN
-    if offline_alarm or now_s - last_seen_s > offline_after_s:
-        return OFFLINE
-    return OK
+    return UNKNOWN if last_seen_s is None else OK
+
+
+def is_reporting(last_seen_s: float | None, now_s: float, offline_after_s: float) -> bool:
+    """Seen within its kind's window: its latest values describe the city now."""
+    return last_seen_s is not None and now_s - last_seen_s <= offline_after_s

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import orjson
 import pandas as pd
@@ -13,10 +14,10 @@ from sqlalchemy import Engine, select
 
 from data_access import streams
 from data_access.cache import memoized
-from data_access.city_config import CityConfig
+from data_access.city_config import CityConfig, text
 from data_access.models import Alarm, Device
 from data_access.settings import Settings
-from data_access.status import device_status
+from data_access.status import device_status, is_reporting
 from data_access.streams import OFFLINE, OPEN_STATES, SEVERITY_RANK
 
 DEVICE_COLUMNS = ["id", "name_el", "name_en", "kind", "domain", "unit", "lat", "lon",
@@ -42,10 +43,9 @@ class Store:
             rows = conn.execute(select(*[getattr(Device, c) for c in DEVICE_COLUMNS])).all()
         return pd.DataFrame(rows, columns=DEVICE_COLUMNS)
 
-    # -- alarms: cached per position of the alarms stream, so never stale ----------------
+    # -- alarms: cached per version, which the alarm store bumps after each commit ------
     def alarms_version(self) -> str:
-        last = self.redis.xrevrange(streams.ALARMS, count=1)
-        return last[0][0].decode() if last else "0-0"
+        return (self.redis.get(streams.ALARMS_VERSION) or b"0").decode()
 
     def active_alarms(self) -> pd.DataFrame:
         return self._active_alarms(self.alarms_version())
@@ -86,18 +86,16 @@ class Store:
         frame["latest"] = frame["id"].map(lambda d: latest.get(d, {}).get("values", {}))
         frame["battery"] = frame["id"].map(lambda d: latest.get(d, {}).get("battery"))
         frame["last_seen"] = frame["id"].map(last_seen.get)
+        pairs = list(zip(frame["id"], frame["kind"], strict=True))
         frame["status"] = [
             device_status(last_seen.get(d), now, limits[k], worst_by_device.get(d), d in offline)
-            for d, k in zip(frame["id"], frame["kind"], strict=True)
+            for d, k in pairs
         ]
+        frame["reporting"] = [is_reporting(last_seen.get(d), now, limits[k]) for d, k in pairs]
         return frame
 
     def alarm_view(self, alarms: pd.DataFrame, lang: str) -> dict:
         """Arguments for components.alarm_list.alarm_items: names, units and local time."""
-        from zoneinfo import ZoneInfo
-
-        from data_access.city_config import text
-
         devices = self.devices()
         name_col = "name_el" if lang == "el" else "name_en"
         units = {u.id: text(u.name, lang) for u in self.config.city.units}

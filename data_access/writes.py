@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import orjson
 from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -33,12 +34,33 @@ def newest_per_device(batch: Sequence[Telemetry]) -> dict[str, Telemetry]:
     return newest
 
 
+# PostgreSQL: two statements per batch, whatever its size, each column sent as one binary
+# array (psycopg %b) and expanded by unnest. Several times faster than executemany, which
+# runs one statement per row.
+_PG_READINGS = """
+    INSERT INTO readings (device_id, metric, ts, value)
+    SELECT * FROM unnest(%b::text[], %b::text[], %b::timestamptz[], %b::float8[])
+    ON CONFLICT DO NOTHING"""
+_PG_STATE = """
+    INSERT INTO device_state AS s (device_id, last_seen, battery, rssi, snr, source, latest)
+    SELECT u.device_id, u.last_seen, u.battery, u.rssi, u.snr, u.source, u.latest::json
+    FROM unnest(%b::text[], %b::timestamptz[], %b::float8[], %b::float8[], %b::float8[],
+                %b::text[], %b::text[]) AS u(device_id, last_seen, battery, rssi, snr, source,
+                                              latest)
+    ON CONFLICT (device_id) DO UPDATE SET
+        last_seen = excluded.last_seen, battery = excluded.battery, rssi = excluded.rssi,
+        snr = excluded.snr, source = excluded.source, latest = excluded.latest
+    WHERE excluded.last_seen >= s.last_seen"""
+
+
 def write_telemetry(conn: Connection, batch: Sequence[Telemetry]) -> int:
     """Insert readings (a replayed entry is ignored by the key) and move device state forward.
 
     Returns the number of reading rows offered. State only moves to a newer timestamp, so
     an old entry replayed after a crash cannot overwrite a fresher one.
     """
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        return _write_telemetry_pg(conn, batch)
     rows = reading_rows(batch)
     if not rows:
         return 0
@@ -58,3 +80,26 @@ def write_telemetry(conn: Connection, batch: Sequence[Telemetry]) -> int:
     )
     conn.execute(stmt, state_rows)
     return len(rows)
+
+
+def _write_telemetry_pg(conn: Connection, batch: Sequence[Telemetry]) -> int:
+    ids: list[str] = []
+    metrics: list[str] = []
+    times: list = []
+    values: list[float] = []
+    for t in batch:
+        for metric, value in t.values.items():
+            ids.append(t.device_id)
+            metrics.append(metric)
+            times.append(t.ts)
+            values.append(value)
+    if not ids:
+        return 0
+    conn.exec_driver_sql(_PG_READINGS, (ids, metrics, times, values))
+    newest = [t for _, t in sorted(newest_per_device(batch).items())]  # one lock order
+    conn.exec_driver_sql(_PG_STATE, (
+        [t.device_id for t in newest], [t.ts for t in newest], [t.battery for t in newest],
+        [t.rssi for t in newest], [t.snr for t in newest], [t.source for t in newest],
+        [orjson.dumps(t.values).decode() for t in newest],
+    ))
+    return len(ids)

@@ -7,6 +7,7 @@ States: active_unack -> (acknowledged) active_ack -> (cleared) closed;
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -32,14 +33,29 @@ class AlarmEntry:
     note: str | None = None
 
 
+# Column sizes in data_access/models.py: longer values would fail the whole SQL batch.
+MAX_LENGTHS = {"alarm_id": 160, "device_id": 64, "domain": 40, "type": 60, "user": 80,
+               "message": 2000, "note": 4000}
+
+
 def parse_alarm_entry(fields: dict) -> AlarmEntry | Rejected:
-    """Validate an alarms-stream entry from any producer."""
-    f = decode_fields(fields)
+    """Validate an alarms-stream entry from any producer; never raises."""
+    try:
+        return _parse_alarm_entry(decode_fields(fields))
+    except Exception as exc:
+        return Rejected("invalid", f"{type(exc).__name__}: {str(exc)[:160]}")
+
+
+def _parse_alarm_entry(f: dict[str, str]) -> AlarmEntry | Rejected:
     event, alarm_id = f.get("event", ""), f.get("alarm_id", "")
     if event not in ALARM_EVENTS:
         return Rejected("bad_event", f"event must be one of {', '.join(ALARM_EVENTS)}")
-    if not alarm_id or len(alarm_id) > 160:
-        return Rejected("missing_field", "alarm_id missing or longer than 160 characters")
+    if not alarm_id:
+        return Rejected("missing_field", "alarm_id missing")
+    too_long = [k for k, n in MAX_LENGTHS.items() if len(f.get(k, "")) > n]
+    if too_long or any("\x00" in v for v in f.values()):
+        fields = ", ".join(too_long) or "a field"
+        return Rejected("out_of_range", f"too long or NUL byte in: {fields}")
     severity = f.get("severity") or None
     if event == "raised" and severity not in SEVERITIES:
         return Rejected("bad_severity", f"severity must be one of {', '.join(SEVERITIES)}")
@@ -50,6 +66,8 @@ def parse_alarm_entry(fields: dict) -> AlarmEntry | Rejected:
         return Rejected(rej.code, rej.detail)
     except ValueError:
         return Rejected("non_numeric", f"value is not a number: {f.get('value')!r}")
+    if value is not None and not math.isfinite(value):
+        return Rejected("non_numeric", f"value is not finite: {f.get('value')!r}")
     return AlarmEntry(
         event=event, alarm_id=alarm_id, ts=ts, device_id=f.get("device_id") or None,
         domain=f.get("domain") or None, severity=severity, type=f.get("type") or event,
@@ -59,7 +77,7 @@ def parse_alarm_entry(fields: dict) -> AlarmEntry | Rejected:
 
 
 def _raised(current: dict | None, e: AlarmEntry) -> dict:
-    if current is None:
+    if current is None or current["state"] == "closed":  # a new occurrence starts afresh
         return {
             "alarm_id": e.alarm_id, "device_id": e.device_id, "domain": e.domain,
             "severity": e.severity, "type": e.type, "message": e.message, "value": e.value,
@@ -69,7 +87,7 @@ def _raised(current: dict | None, e: AlarmEntry) -> dict:
         }
     # A repeat refreshes the alarm and counts; it never duplicates it.
     state = current["state"]
-    if state in ("cleared_unack", "closed"):
+    if state == "cleared_unack":
         state = "active_unack"
     return {**current, "severity": e.severity, "message": e.message or current["message"],
             "value": e.value, "state": state, "updated_at": e.ts, "cleared_at": None,

@@ -45,33 +45,36 @@ def alarm_entry(decision: Decision, alarm_id: str, now: datetime | None = None) 
     return entry
 
 
+# Claim-and-publish in one step inside Redis: a raise is published only by the caller that
+# claimed the key, a clear only by the one that released it, and never one without the other.
+# KEYS: active-key hash, alarms stream. ARGV: event, key, alarm id (raise), maxlen, fields...
+CLAIM_AND_PUBLISH = """
+local alarm_id = ARGV[3]
+if ARGV[1] == 'raised' then
+  if redis.call('HSETNX', KEYS[1], ARGV[2], alarm_id) == 0 then return 0 end
+else
+  alarm_id = redis.call('HGET', KEYS[1], ARGV[2])
+  if not alarm_id then return 0 end
+  redis.call('HDEL', KEYS[1], ARGV[2])
+end
+local fields = {'alarm_id', alarm_id}
+for i = 5, #ARGV do fields[#fields + 1] = ARGV[i] end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', unpack(fields))
+return 1
+"""
+
+
 def publish(r: redis.Redis, decisions: Iterable[Decision]) -> int:
-    """Claim or release each key, then XADD only the decisions this process won."""
+    """Publish each decision that changes the active-key map; returns how many did."""
     decisions = list(decisions)
     if not decisions:
         return 0
-    claim = r.pipeline(transaction=False)
-    ids: list[str] = []
+    script = r.register_script(CLAIM_AND_PUBLISH)
+    pipe = r.pipeline(transaction=False)
     for d in decisions:
-        if d.event == "raised":
-            alarm_id = new_alarm_id(d)
-            ids.append(alarm_id)
-            claim.hsetnx(streams.ACTIVE_RULE_ALARMS, d.key, alarm_id)
-        else:
-            ids.append("")
-            claim.hget(streams.ACTIVE_RULE_ALARMS, d.key)
-    results = claim.execute()
-    out = r.pipeline(transaction=True)
-    published = 0
-    for d, alarm_id, result in zip(decisions, ids, results, strict=True):
-        if d.event == "raised" and result:
-            out.xadd(streams.ALARMS, alarm_entry(d, alarm_id),
-                     maxlen=streams.ALARMS_MAXLEN, approximate=True)
-            published += 1
-        elif d.event == "cleared" and result:
-            out.hdel(streams.ACTIVE_RULE_ALARMS, d.key)
-            out.xadd(streams.ALARMS, alarm_entry(d, result.decode()),
-                     maxlen=streams.ALARMS_MAXLEN, approximate=True)
-            published += 1
-    out.execute()
-    return published
+        fields = alarm_entry(d, "")
+        del fields["alarm_id"]
+        flat = [x for kv in fields.items() for x in kv]
+        script(keys=[streams.ACTIVE_RULE_ALARMS, streams.ALARMS],
+               args=[d.event, d.key, new_alarm_id(d), streams.ALARMS_MAXLEN, *flat], client=pipe)
+    return sum(int(x) for x in pipe.execute())

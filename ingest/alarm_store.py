@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import redis
 from sqlalchemy import Connection, Engine, select
@@ -16,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from data_access import streams
 from data_access.models import Alarm, AlarmEvent
 from ingest.alarm_lifecycle import AlarmEntry, apply_event, parse_alarm_entry
-from ingest.stream_consumer import StreamConsumer
+from ingest.stream_consumer import StreamConsumer, write_isolating
 from ingest.validation import Rejected, decode_fields
 
 log = logging.getLogger(__name__)
@@ -33,22 +34,28 @@ class AlarmStoreConsumer(StreamConsumer):
         self.engine = engine
 
     def process(self, entries: Sequence[tuple[bytes, dict]]) -> int:
-        bad = []
-        stored = 0
-        with self.engine.begin() as conn:
-            for entry_id, fields in entries:
-                parsed = parse_alarm_entry(fields)
-                if isinstance(parsed, Rejected):
-                    bad.append((entry_id, fields, parsed))
-                elif store_entry(conn, entry_id.decode(), parsed):
-                    stored += 1
+        good, bad = [], []
+        for entry_id, fields in entries:
+            parsed = parse_alarm_entry(fields)
+            if isinstance(parsed, Rejected):
+                bad.append((entry_id, fields, parsed))
+            else:
+                good.append((entry_id, fields, parsed))
+        stored, refused = write_isolating(self.engine, good, _store_all)
+        bad += [(item[0], item[1], reason) for item, reason in refused]
         pipe = self.r.pipeline(transaction=True)
         for entry_id, fields, reason in bad:
             streams.deadletter(pipe, decode_fields(fields), reason.code, reason.detail,
                                self.stream, entry_id.decode())
+        if stored:  # pages cache the alarm list per version: a new one now that SQL has it
+            pipe.incr(streams.ALARMS_VERSION)
         pipe.xack(streams.ALARMS, streams.ALARM_STORE_GROUP, *[e[0] for e in entries])
         pipe.execute()
         return stored
+
+
+def _store_all(conn: Connection, items: Sequence[tuple[bytes, dict, AlarmEntry]]) -> int:
+    return sum(store_entry(conn, entry_id.decode(), e) for entry_id, _, e in items)
 
 
 def _insert(conn: Connection, table):
@@ -69,10 +76,31 @@ def store_entry(conn: Connection, stream_id: str, e: AlarmEntry) -> bool:
     ).mappings().first()
     row = apply_event(dict(current) if current else None, e)
     if row is None:
-        return True
+        return True  # kept in the audit trail; applied if its alarm is raised later
     table = Alarm.__table__
     if current is None:
+        # Events that arrived before their `raised` (another consumer was slower) are
+        # applied now, in time order, so a clear is not lost to the race.
+        for early in _earlier_orphans(conn, e.alarm_id, stream_id):
+            row = apply_event(row, early) or row
         conn.execute(table.insert().values(**row))
     else:
         conn.execute(table.update().where(table.c.alarm_id == e.alarm_id).values(**row))
     return True
+
+
+def _earlier_orphans(conn: Connection, alarm_id: str, stream_id: str) -> list[AlarmEntry]:
+    events = AlarmEvent.__table__
+    rows = conn.execute(
+        select(events.c.event, events.c.ts, events.c.user, events.c.note)
+        .where(events.c.alarm_id == alarm_id, events.c.stream_id != stream_id,
+               events.c.event != "raised")
+        .order_by(events.c.ts)
+    ).all()
+    return [AlarmEntry(event=r.event, alarm_id=alarm_id, ts=_utc(r.ts), user=r.user, note=r.note)
+            for r in rows]
+
+
+def _utc(ts: datetime) -> datetime:
+    """SQLite hands datetimes back without their zone; they were written in UTC."""
+    return ts if ts.tzinfo else ts.replace(tzinfo=UTC)

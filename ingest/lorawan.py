@@ -19,8 +19,8 @@ class NotAnUplink(ValueError):
     """The message cannot be read as an uplink; its text says why."""
 
 
-def _best_radio(rx: list[dict[str, Any]] | None) -> dict[str, str]:
-    rx = [g for g in (rx or []) if isinstance(g, dict)]
+def _best_radio(rx: Any) -> dict[str, str]:
+    rx = [g for g in rx if isinstance(g, dict)] if isinstance(rx, list) else []
     out = {}
     rssi = [g["rssi"] for g in rx if isinstance(g.get("rssi"), int | float)]
     snr = [g["snr"] for g in rx if isinstance(g.get("snr"), int | float)]
@@ -49,17 +49,21 @@ def _entry(device_id: Any, ts: Any, decoded: Any, rx: Any, source: str, dev_eui:
 
 def chirpstack_entry(payload: bytes) -> dict[str, str]:
     msg = _json(payload)
-    info = msg.get("deviceInfo") or {}
+    info = _object(msg.get("deviceInfo"))
     return _entry(info.get("deviceName"), msg.get("time"), msg.get("object"), msg.get("rxInfo"),
                   "chirpstack", info.get("devEui"))
 
 
 def tts_entry(payload: bytes) -> dict[str, str]:
     msg = _json(payload)
-    ids = msg.get("end_device_ids") or {}
-    up = msg.get("uplink_message") or {}
+    ids = _object(msg.get("end_device_ids"))
+    up = _object(msg.get("uplink_message"))
     return _entry(ids.get("device_id"), msg.get("received_at"), up.get("decoded_payload"),
                   up.get("rx_metadata"), "tts", ids.get("dev_eui"))
+
+
+def _object(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
 
 
 def _json(payload: bytes) -> dict:

@@ -12,7 +12,7 @@ import paho.mqtt.client as mqtt
 import redis
 
 from data_access import streams
-from ingest.lorawan import CHIRPSTACK_TOPIC, TTS_TOPIC, NotAnUplink, entry_for_topic
+from ingest.lorawan import CHIRPSTACK_TOPIC, TTS_TOPIC, entry_for_topic
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ def handle_message(r: redis.Redis, topic: str, payload: bytes) -> bool:
     """True if the uplink became a telemetry entry; False if it was dead-lettered."""
     try:
         entry = entry_for_topic(topic, payload)
-    except NotAnUplink as exc:
+    except Exception as exc:  # NotAnUplink, or a shape nobody foresaw: never kill the loop
         pipe = r.pipeline(transaction=True)
         streams.deadletter(pipe, {"topic": topic, "body": payload[:8192]}, "bad_uplink",
                            str(exc), "mqtt")
@@ -49,6 +49,7 @@ def run(r: redis.Redis, host: str, port: int, stop: threading.Event,
         if ready:
             ready.set()
 
+    client.suppress_exceptions = True  # a failing callback must not end the network loop
     client.on_connect = on_connect
     client.on_subscribe = on_subscribe
     client.on_message = lambda _c, _u, msg: handle_message(r, msg.topic, msg.payload)

@@ -8,14 +8,42 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import redis
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DataError, IntegrityError
 
 from data_access import streams
+from ingest.validation import Rejected
 
 log = logging.getLogger(__name__)
 Entry = tuple[bytes, dict]
+T = TypeVar("T")
+
+
+def write_isolating(engine: Engine, items: Sequence[T],
+                    write: Callable[[Connection, Sequence[T]], int]) -> tuple[int, list]:
+    """Write `items` in one transaction; if the database refuses the data (not if it is
+    down), bisect to find the culprits so the good items behind a bad one are stored.
+
+    Returns (what `write` counted, [(item, Rejected)] for the refused ones)."""
+    if not items:
+        return 0, []
+    try:
+        with engine.begin() as conn:
+            return write(conn, items), []
+    except (IntegrityError, DataError) as exc:
+        if len(items) == 1:
+            log.warning("rejected by the database: %s", exc)
+            first = (str(exc.orig or exc).splitlines() or ["refused"])[0][:200]
+            return 0, [(items[0], Rejected("store_failed", first))]
+        mid = len(items) // 2
+        a, fa = write_isolating(engine, items[:mid], write)
+        b, fb = write_isolating(engine, items[mid:], write)
+        return a + b, fa + fb
 
 
 class StreamConsumer:
@@ -62,14 +90,16 @@ class StreamConsumer:
         return self.process(entries) if entries else 0
 
     def run(self, stop: threading.Event) -> None:
-        self.recover()
+        """Work until `stop`. Every `claim_idle_ms` (and after any failure) look again for
+        entries a dead peer left pending, so a crashed worker's share is never stranded."""
+        next_recovery = 0.0
         while not stop.is_set():
             try:
+                if time.monotonic() >= next_recovery:
+                    self.recover()
+                    next_recovery = time.monotonic() + self.claim_idle_ms / 1000
                 self.step()
             except Exception:  # database or Redis down: entries stay pending, retry them
                 log.exception("%s: batch failed; retrying", self.name)
+                next_recovery = 0.0
                 stop.wait(2.0)
-                try:
-                    self.recover()
-                except Exception:
-                    log.warning("%s: still failing", self.name)

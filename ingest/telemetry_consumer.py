@@ -6,14 +6,12 @@ killed at any moment loses nothing; the readings' key makes the replay harmless.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import orjson
 import redis
 from sqlalchemy import Engine
-from sqlalchemy.exc import DataError, IntegrityError
 
 from data_access import streams
 from data_access.city_config import CityConfig
@@ -21,12 +19,28 @@ from data_access.writes import newest_per_device, write_telemetry
 from ingest import alarm_publisher
 from ingest.directory import DeviceDirectory
 from ingest.rules import candidate_keys, evaluate_reading
-from ingest.stream_consumer import Entry, StreamConsumer
+from ingest.stream_consumer import Entry, StreamConsumer, write_isolating
 from ingest.validation import Rejected, Telemetry, decode_fields, validate
 
-log = logging.getLogger(__name__)
 LATEST = streams.LATEST
 STATS = "cityops:ingest:stats"
+
+# Latest state only moves forward, also when several consumers share the stream and a
+# device's two reports land in different batches: compare with last_seen inside Redis.
+# ARGV: device_id, epoch seconds, latest JSON, device_id, ...
+# Returns the devices whose state moved, so rules never judge a stale (replayed) reading.
+FORWARD_ONLY_STATE = """
+local moved = {}
+for i = 1, #ARGV, 3 do
+  local seen = redis.call('HGET', KEYS[2], ARGV[i])
+  if (not seen) or tonumber(seen) <= tonumber(ARGV[i + 1]) then
+    redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2])
+    moved[#moved + 1] = ARGV[i]
+  end
+end
+return moved
+"""
 
 
 class TelemetryConsumer(StreamConsumer):
@@ -48,6 +62,7 @@ class TelemetryConsumer(StreamConsumer):
         self.engine = engine
         self.config = config
         self.directory = directory or DeviceDirectory(engine, config)
+        self._forward_state = r.register_script(FORWARD_ONLY_STATE)
 
     # -- one batch ----------------------------------------------------------------------
     def process(self, entries: Sequence[Entry]) -> int:
@@ -70,31 +85,20 @@ class TelemetryConsumer(StreamConsumer):
         return stored
 
     def _store(self, good: list[tuple[bytes, dict, Telemetry]]) -> tuple[int, list]:
-        """Write the batch in one transaction; if the database refuses it, find the culprits."""
-        if not good:
-            return 0, []
-        try:
-            with self.engine.begin() as conn:
-                return write_telemetry(conn, [g[2] for g in good]), []
-        except (IntegrityError, DataError) as exc:  # a bad row must not block the good ones
-            if len(good) == 1:
-                log.warning("telemetry rejected by database: %s", exc)
-                entry_id, fields, _ = good[0]
-                return 0, [(entry_id, fields, Rejected("store_failed", _first_line(exc)))]
-            mid = len(good) // 2
-            a, fa = self._store(good[:mid])
-            b, fb = self._store(good[mid:])
-            return a + b, fa + fb
+        """Write the batch in one transaction; rows the database refuses are dead-lettered."""
+        stored, refused = write_isolating(
+            self.engine, good, lambda conn, items: write_telemetry(conn, [g[2] for g in items]))
+        return stored, [(item[0], item[1], reason) for item, reason in refused]
 
     def _publish_state_and_alarms(self, good: list[Telemetry]) -> None:
         newest = newest_per_device(good)
         if not newest:
             return
-        pipe = self.r.pipeline(transaction=False)
-        pipe.hset(streams.LATEST, mapping={d: _latest_json(t) for d, t in newest.items()})
-        pipe.hset(streams.LAST_SEEN, mapping={d: t.ts.timestamp() for d, t in newest.items()})
-        pipe.execute()
-        infos = [self.directory.devices[d] for d in newest]
+        args: list = []
+        for device_id, t in newest.items():
+            args += (device_id, repr(t.ts.timestamp()), _latest_json(t))
+        moved = self._forward_state(keys=[streams.LATEST, streams.LAST_SEEN], args=args)
+        infos = [self.directory.devices[d.decode()] for d in moved]
         keys = [k for info in infos for k in candidate_keys(info, self.config)]
         active = alarm_publisher.active_for(self.r, keys)
         decisions = [
@@ -122,9 +126,6 @@ def _device_id(fields: dict) -> str:
 
 
 def _latest_json(t: Telemetry) -> bytes:
-    return orjson.dumps({"ts": t.ts.isoformat(), "values": t.values, "battery": t.battery,
+    return orjson.dumps({"ts": t.ts, "values": t.values, "battery": t.battery,
                          "rssi": t.rssi, "snr": t.snr})
 
-
-def _first_line(exc: Exception) -> str:
-    return (str(exc).splitlines() or [type(exc).__name__])[0][:200]

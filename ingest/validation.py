@@ -53,19 +53,15 @@ def decode_fields(fields: Mapping) -> dict[str, str]:
 def parse_ts(raw: str) -> datetime:
     """ISO 8601 with an offset, or epoch milliseconds. A time without offset is ambiguous."""
     raw = raw.strip()
-    if raw.lstrip("-").isdigit():
-        ms = int(raw)
-        try:
-            return datetime.fromtimestamp(ms / 1000, tz=UTC)
-        except (OverflowError, OSError, ValueError) as exc:
-            raise _Reject("bad_timestamp", f"epoch ms out of range: {raw}") from exc
     try:
+        if raw.lstrip("-").isascii() and raw.lstrip("-").isdigit() and len(raw) <= 16:
+            return datetime.fromtimestamp(int(raw) / 1000, tz=UTC)
         ts = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError as exc:
+        if ts.tzinfo is None:
+            raise _Reject("bad_timestamp", f"timestamp without UTC offset: {raw[:40]!r}")
+        return ts.astimezone(UTC)
+    except (OverflowError, OSError, ValueError) as exc:
         raise _Reject("bad_timestamp", f"not ISO 8601 or epoch ms: {raw[:40]!r}") from exc
-    if ts.tzinfo is None:
-        raise _Reject("bad_timestamp", f"timestamp without UTC offset: {raw[:40]!r}")
-    return ts.astimezone(UTC)
 
 
 def _number(name: str, raw: object) -> float:
@@ -106,6 +102,8 @@ def validate(
         return _validate(decode_fields(fields), metrics_by_device, now or datetime.now(UTC))
     except _Reject as rej:
         return Rejected(rej.code, rej.detail)
+    except Exception as exc:  # a case nobody foresaw must not stall the stream behind it
+        return Rejected("invalid", f"{type(exc).__name__}: {str(exc)[:160]}")
 
 
 def _validate(
@@ -136,5 +134,5 @@ def _validate(
         battery=battery,
         rssi=extras.get("rssi"),
         snr=extras.get("snr"),
-        source=entry.get("source") or None,
+        source=(entry.get("source") or "")[:40] or None,
     )

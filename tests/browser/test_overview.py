@@ -23,8 +23,10 @@ def test_overview_shows_map_kpis_and_alarms_at_every_size(live_app, open_page, s
     expect(page.locator(".leaflet-container")).to_be_visible()
     expect(page.locator(".leaflet-control-layers")).to_be_visible()
     expect(page.locator("#alarm-title")).to_have_text("Active alarms")
-    # Every domain's devices reach the map (as markers or clusters).
+    # Every domain's devices reach the map, as markers or clusters carrying its glyph.
     expect(page.locator(".dev-icon, .cluster-icon").first).to_be_visible(timeout=10_000)
+    glyphs = set(page.locator(".dev > span, .cluster-glyph").all_inner_texts())
+    assert glyphs >= {d.glyph for d in live_app["store"].config.domains}
     # The municipal units' outlines are labelled even without tiles.
     expect(page.locator(".unit-label", has_text="Lilantio")).to_be_visible()
     alarm_panel = page.locator(".alarm-panel")
@@ -51,18 +53,24 @@ def test_alarm_from_an_outside_producer_appears_without_reload(live_app, open_pa
     page = open_page(live_app["url"] + "/?lang=en", 1920, 1080)
     expect(page.locator(".kpi-card").first).to_be_visible()
     store = live_app["store"]
-    alarm_id = f"scada-pump-{int(time.time() * 1000)}"
+    alarm_id = f"scada-analyser-{int(time.time() * 1000)}"
+    # The city's only air station: alone in its layer, so it is a marker, never a cluster.
+    station = "air_station-chalkida-00001"
+    marker = page.locator(f'.dev-icon[data-device-id="{station}"] .dev')
+    expect(marker).to_be_visible(timeout=10_000)
+    expect(marker).not_to_have_class("dev dev-alarm")
     store.redis.xadd(streams.ALARMS, {
-        "event": "raised", "alarm_id": alarm_id, "device_id": "water_meter-chalkida-00001",
-        "domain": "water", "severity": "critical", "type": "pump_trip",
-        "message": "Pump station P3 tripped", "ts": datetime.now(UTC).isoformat(),
+        "event": "raised", "alarm_id": alarm_id, "device_id": station,
+        "domain": "air", "severity": "critical", "type": "analyser_fault",
+        "message": "NOx analyser failed", "ts": datetime.now(UTC).isoformat(),
         "source": "scada",
     })
     item = page.locator(f'[data-alarm-id="{alarm_id}"]')
     expect(item).to_be_visible(timeout=10_000)
-    expect(item).to_contain_text("Pump station P3 tripped")
+    expect(item).to_contain_text("NOx analyser failed")
     expect(item).to_contain_text("Critical")
     expect(page.locator(".sev-count.sev-critical")).not_to_have_class("zero")
-    # Its device is drawn as in alarm (cluster or marker) without a reload.
-    expect(page.locator(".dev-alarm, .cluster-alarm").first).to_be_visible(timeout=10_000)
+    # Its marker turns to alarm without a reload.
+    expect(page.locator(f'.dev-icon[data-device-id="{station}"] .dev-alarm')).to_be_visible(
+        timeout=10_000)
     assert page.errors == []

@@ -77,3 +77,32 @@ def test_a_silent_device_goes_offline_and_comes_back(backend):
     ingest.step()
     store.step()
     assert _alarms(backend.engine)["offline"].state == "cleared_unack"
+
+
+def test_a_clear_that_overtakes_its_raise_is_not_lost(backend):
+    store = AlarmStoreConsumer(backend.redis, backend.engine, block_ms=10)
+    now = datetime.now(UTC)
+    # A slower consumer still held `raised` when `cleared` was stored: they land reversed.
+    backend.redis.xadd(streams.ALARMS, {"event": "cleared", "alarm_id": "x-1",
+                                        "ts": now.isoformat()})
+    store.step()
+    backend.redis.xadd(streams.ALARMS, {"event": "raised", "alarm_id": "x-1", "severity": "major",
+                                        "type": "late", "ts": (now.replace(microsecond=0)
+                                                               .isoformat())})
+    store.step()
+    assert _alarms(backend.engine)["late"].state == "cleared_unack"
+
+
+def test_a_poison_alarm_entry_is_deadlettered_and_its_neighbours_stored(backend):
+    store = AlarmStoreConsumer(backend.redis, backend.engine, block_ms=10)
+    backend.redis.xadd(streams.ALARMS, {"event": "raised", "alarm_id": "ok-1", "severity": "minor",
+                                        "type": "fine"})
+    backend.redis.xadd(streams.ALARMS, {"event": "raised", "alarm_id": "bad-1",
+                                        "severity": "minor", "type": "t" * 300})
+    backend.redis.xadd(streams.ALARMS, {"event": "raised", "alarm_id": "bad-2",
+                                        "severity": "minor", "type": "nan", "value": "nan"})
+    store.step()
+    assert set(_alarms(backend.engine)) == {"fine"}
+    reasons = sorted(f[b"reason"] for _, f in backend.redis.xrange(streams.DEADLETTER))
+    assert reasons == [b"non_numeric", b"out_of_range"]
+    assert backend.redis.xpending(streams.ALARMS, streams.ALARM_STORE_GROUP)["pending"] == 0

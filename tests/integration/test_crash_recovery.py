@@ -80,3 +80,24 @@ def test_alarm_store_killed_mid_stream_stores_every_alarm_once(backend, monkeypa
         events = conn.execute(select(func.count()).select_from(AlarmEvent)).scalar_one()
     assert events == 30
     assert pending(backend.redis, streams.ALARMS, streams.ALARM_STORE_GROUP) == 0
+
+
+def test_a_running_worker_takes_over_a_dead_peers_entries(backend):
+    import threading
+
+    survivor = TelemetryConsumer(backend.redis, backend.engine, backend.config, name="survivor",
+                                 block_ms=50, claim_idle_ms=300)
+    send(backend.redis, *_batch(20))
+    backend.redis.xreadgroup(streams.INGEST_GROUP, "dead-peer", {streams.TELEMETRY: ">"},
+                             count=20)  # read, then the peer died and never came back
+    stop = threading.Event()
+    thread = threading.Thread(target=survivor.run, args=(stop,), daemon=True)
+    thread.start()
+    for _ in range(100):
+        if pending(backend.redis, streams.TELEMETRY, streams.INGEST_GROUP) == 0:
+            break
+        stop.wait(0.1)
+    stop.set()
+    thread.join(5)
+    assert reading_count(backend.engine) == 40
+    assert pending(backend.redis, streams.TELEMETRY, streams.INGEST_GROUP) == 0

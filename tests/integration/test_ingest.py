@@ -78,3 +78,17 @@ def test_bad_input_goes_to_the_deadletter_with_a_reason_and_good_input_survives(
     assert counts["not_json"] == 1 and sum(counts.values()) == 6
     assert reading_count(backend.engine) == 1
     assert pending(backend.redis, streams.TELEMETRY, streams.INGEST_GROUP) == 0
+
+
+def test_live_state_in_redis_only_moves_forward_across_consumers(backend):
+    a = TelemetryConsumer(backend.redis, backend.engine, backend.config, name="a", block_ms=10,
+                          batch_size=1)
+    b = TelemetryConsumer(backend.redis, backend.engine, backend.config, name="b", block_ms=10,
+                          batch_size=1)
+    now = datetime.now(UTC)
+    send(backend.redis, telemetry(BIN, {"fill_level": 70.0}, now - timedelta(seconds=5)),
+         telemetry(BIN, {"fill_level": 20.0}, now - timedelta(minutes=5)))
+    a.step()  # the newer report
+    b.step()  # the older one, handled later by another consumer
+    latest = orjson.loads(backend.redis.hget(streams.LATEST, BIN))
+    assert latest["values"] == {"fill_level": 70.0}

@@ -9,25 +9,26 @@ from data_access.status import device_status
 
 
 def frame(rows):
-    return pd.DataFrame(rows, columns=["id", "domain", "kind", "status", "latest"])
+    return pd.DataFrame(rows, columns=["id", "domain", "kind", "reporting", "latest"])
 
 
 def test_parking_share_bins_to_collect_and_online(config):
     f = frame([
-        ("p1", "traffic", "parking_space", "ok", {"occupied": 1}),
-        ("p2", "traffic", "parking_space", "ok", {"occupied": 0}),
-        ("p3", "traffic", "parking_space", "ok", {"occupied": 1}),
-        ("p4", "traffic", "parking_space", "offline", {"occupied": 1}),
-        ("d1", "traffic", "parking_deterrent", "ok", {"illegal_parking": 1}),
-        ("b1", "waste", "bin_sensor", "ok", {"fill_level": 80}),
-        ("b2", "waste", "bin_sensor", "alarm", {"fill_level": 96}),
-        ("b3", "waste", "bin_sensor", "unknown", {}),
-        ("g1", "network", "lorawan_gateway", "ok", {"uplinks": 5}),
+        ("p1", "traffic", "parking_space", True, {"occupied": 1}),
+        ("p2", "traffic", "parking_space", True, {"occupied": 0}),
+        ("p3", "traffic", "parking_space", True, {"occupied": 1}),
+        ("p4", "traffic", "parking_space", True, {"occupied": 0}),
+        ("p5", "traffic", "parking_space", False, {"occupied": 0}),  # silent: not counted
+        ("d1", "traffic", "parking_deterrent", True, {"illegal_parking": 1}),
+        ("b1", "waste", "bin_sensor", True, {"fill_level": 80}),
+        ("b2", "waste", "bin_sensor", True, {"fill_level": 96}),
+        ("b3", "waste", "bin_sensor", False, {}),  # never reported
+        ("g1", "network", "lorawan_gateway", True, {"uplinks": 5}),
     ])
     domains = config.domain_by_id
-    assert compute_kpi(f, domains["traffic"]) == 75.0  # 3 of 4 spaces; deterrents not counted
+    assert compute_kpi(f, domains["traffic"]) == 50.0  # 2 of 4 reporting spaces; no deterrents
     assert compute_kpi(f, domains["waste"]) == 2.0  # 80 and 96 are at/over the 80 % level
-    assert compute_kpi(f, domains["network"]) == round(100 * 8 / 9, 1)  # city-wide online
+    assert compute_kpi(f, domains["network"]) == 80.0  # 8 of 10 devices in the city report
     assert compute_kpi(f, domains["air"]) is None  # no station reported: shown as a dash
     strip = {k.domain: k for k in kpi_strip(f, config, "el")}
     assert strip["waste"].devices == 3 and strip["waste"].reporting == 2
@@ -42,3 +43,5 @@ def test_status_ranks_alarm_over_offline_over_ok():
     assert device_status(now - 10, now, 600, "minor") == "warning"
     assert device_status(None, now, 600, None) == "unknown"
     assert device_status(now - 10, now, 600, None, offline_alarm=True) == "offline"
+    assert device_status(now - 601, now, 600, "warning") == "offline"  # stale values
+    assert device_status(None, now, 600, "minor") == "warning"

@@ -38,7 +38,14 @@ def test_tts_uplink():
 
 
 @pytest.mark.parametrize("payload", [b"not json", b"[]", orjson.dumps({"deviceInfo": {}}),
-                                     orjson.dumps({**CHIRPSTACK, "object": None})])
+                                     orjson.dumps({**CHIRPSTACK, "object": None}),
+                                     orjson.dumps({**CHIRPSTACK, "deviceInfo": "x"})])
 def test_unreadable_uplinks_say_why(payload):
     with pytest.raises(NotAnUplink):
         entry_for_topic("application/1/device/x/event/up", payload)
+
+
+def test_odd_radio_metadata_is_ignored_not_fatal():
+    e = entry_for_topic("application/1/device/x/event/up",
+                        orjson.dumps({**CHIRPSTACK, "rxInfo": 5}))
+    assert "rssi" not in e and e["device_id"] == "bin_sensor-chalkida-00001"
