@@ -16,7 +16,7 @@ import click
 from dash import Dash
 from flask import Flask, request
 
-from callbacks import live, map_view
+from callbacks import live, map_data, map_view
 from components.i18n import LANG_COOKIE, LANGUAGES
 from data_access.app_context import EXTENSION
 from data_access.cache import cache, cache_config
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.layout = page_container
     live.register(app)
     map_view.register(app)
+    map_data.register(app)
     _register_cli(server)
     return app
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dash import ALL, Input, Output, State
+from dash import Input, Output, State
 
 from components.alarm_list import alarm_items, severity_counts
-from components.device_map import status_hideout
 from components.kpi_strip import kpi_cards
 from data_access.app_context import current_store
 from data_access.kpis import kpi_strip
@@ -16,26 +15,18 @@ def register(app) -> None:
         Output("kpi-strip", "children"),
         Output("alarm-counts", "children"),
         Output("alarm-list", "children"),
-        Output({"type": "domain-layer", "domain": ALL}, "hideout"),
         Input("live-tick", "n_intervals"),
         State("page-lang", "data"),
-        State({"type": "domain-layer", "domain": ALL}, "id"),
         prevent_initial_call=True,
     )
-    def refresh_overview(_n, lang, layer_ids):
+    def refresh_overview(_n, lang):
         store = current_store()
         config = store.config
-        frame = store.device_frame()
         alarms = store.active_alarms()
-        hideouts = []
-        for layer in layer_ids:
-            domain = config.domain_by_id[layer["domain"]]
-            hideouts.append(status_hideout(frame, domain.id, domain.color, domain.glyph))
         return (
-            kpi_cards(kpi_strip(frame, config, lang), config, lang),
+            kpi_cards(kpi_strip(store.device_frame(), config, lang), config, lang),
             severity_counts(alarms, lang),
             alarm_items(**store.alarm_view(alarms, lang)),
-            hideouts,
         )
 
     app.clientside_callback(

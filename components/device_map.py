@@ -7,7 +7,6 @@ the browser restyles the markers (assets/map.js), so no device list is re-sent p
 from __future__ import annotations
 
 import dash_leaflet as dl
-import pandas as pd
 from dash import dcc, html
 
 from components.i18n import t
@@ -16,25 +15,6 @@ from data_access.settings import Settings
 from data_access.status import STATUSES
 
 JS = "cityops.map."
-
-
-def domain_geojson(devices: pd.DataFrame, domain: str, lang: str,
-                   kind_names: dict[str, str]) -> dict:
-    rows = devices[devices["domain"] == domain]
-    name_col = "name_el" if lang == "el" else "name_en"
-    features = [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
-         "properties": {"id": dev_id, "name": name, "kind": kind_names.get(kind, kind)}}
-        for dev_id, name, kind, lat, lon in zip(rows["id"], rows[name_col], rows["kind"],
-                                               rows["lat"], rows["lon"], strict=True)
-    ]
-    return {"type": "FeatureCollection", "features": features}
-
-
-def status_hideout(frame: pd.DataFrame, domain: str, color: str, glyph: str) -> dict:
-    rows = frame[frame["domain"] == domain]
-    return {"status": dict(zip(rows["id"], rows["status"], strict=True)),
-            "color": color, "glyph": glyph}
 
 
 def city_bounds(config: CityConfig) -> list[list[float]]:
@@ -55,21 +35,23 @@ def legend(lang: str) -> html.Div:
     )
 
 
-def device_map(config: CityConfig, settings: Settings, devices: pd.DataFrame,
-               frame: pd.DataFrame, lang: str, map_id: str = "city-map") -> html.Div:
-    kind_names = {k: text(v.name, lang) for k, v in config.kinds.items()}
+def device_map(config: CityConfig, settings: Settings, devices_version: str,
+               status: dict, lang: str, map_id: str = "city-map") -> html.Div:
+    """`status` is the Store's status_update(None): the first full snapshot, embedded so
+    the first drawing already has every colour."""
     overlays = [
         dl.Overlay(
             dl.GeoJSON(
                 id={"type": "domain-layer", "domain": d.id},
-                data=domain_geojson(devices, d.id, lang, kind_names),
+                url=f"/api/v1/map/{d.id}.pbf?v={devices_version}",
+                format="geobuf",
                 cluster=True,
                 zoomToBoundsOnClick=True,
                 superClusterOptions={"radius": 56, "maxZoom": 17},
                 pointToLayer={"variable": JS + "pointToLayer"},
                 clusterToLayer={"variable": JS + "clusterToLayer"},
                 onEachFeature={"variable": JS + "onEachFeature"},
-                hideout=status_hideout(frame, d.id, d.color, d.glyph),
+                hideout={"domain": d.id, "v": 0, "color": d.color, "glyph": d.glyph},
             ),
             name=f"{d.glyph} · {text(d.name, lang)}",
             checked=True,
@@ -107,5 +89,6 @@ def device_map(config: CityConfig, settings: Settings, devices: pd.DataFrame,
             # Read once by a clientside callback that fits the map to the whole municipality
             # for whatever screen it is on (callbacks/map_view.py).
             dcc.Store(id=f"{map_id}-bounds", data=city_bounds(config)),
+            dcc.Store(id="map-status", data=status),
         ],
     )

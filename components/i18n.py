@@ -36,6 +36,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "updated": {"el": "Ενημέρωση", "en": "Updated"},
     "devices": {"el": "συσκευές", "en": "devices"},
     "since": {"el": "από", "en": "since"},
+    "last_seen": {"el": "Τελευταία αναφορά", "en": "Last seen"},
+    "battery": {"el": "Μπαταρία", "en": "Battery"},
 }
 
 

@@ -4,22 +4,27 @@ and Redis, and it decides what is cached and for how long (flask-caching on Redi
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import orjson
 import pandas as pd
 import redis
+from flask import has_app_context
 from sqlalchemy import Engine, select
 
 from data_access import streams
-from data_access.cache import memoized
+from data_access.cache import cache, memoized
 from data_access.city_config import CityConfig, text
+from data_access.map_data import diff_codes, positions_geobuf, status_codes
 from data_access.models import Alarm, Device
 from data_access.settings import Settings
 from data_access.status import device_status, is_reporting
 from data_access.streams import OFFLINE, OPEN_STATES, SEVERITY_RANK
 
+STATUS_BUCKET_S = 1.0
 DEVICE_COLUMNS = ["id", "name_el", "name_en", "kind", "domain", "unit", "lat", "lon",
                   "connectivity"]
 
@@ -35,6 +40,7 @@ class Store:
         return f"Store({self.config.city.id}, {self.settings.sql_url})"
 
     __caching_id__ = __repr__
+    _local_snapshots: dict = field(default_factory=dict)  # status snapshots outside a web app
 
     # -- devices: change only when the city is re-seeded ---------------------------------
     @memoized(timeout=60)
@@ -69,11 +75,10 @@ class Store:
         raw = self.redis.hgetall(streams.LATEST)
         return {k.decode(): orjson.loads(v) for k, v in raw.items()}
 
-    def device_frame(self, now: float | None = None) -> pd.DataFrame:
-        """One row per device: where it is, its latest values and its status."""
+    def status_frame(self, now: float | None = None) -> pd.DataFrame:
+        """One row per device: where it is, when it last reported and its status."""
         now = time.time() if now is None else now
         frame = self.devices().copy()
-        latest = self.latest()
         seen = self.redis.hgetall(streams.LAST_SEEN)
         last_seen = {k.decode(): float(v) for k, v in seen.items()}
         alarms = self.active_alarms()
@@ -83,8 +88,6 @@ class Store:
         worst_by_device = dict(zip(worst["device_id"], worst["severity"], strict=True))
         offline = set(live.loc[live["type"] == OFFLINE, "device_id"])
         limits = {k: self.config.offline_after_s(k) for k in self.config.kinds}
-        frame["latest"] = frame["id"].map(lambda d: latest.get(d, {}).get("values", {}))
-        frame["battery"] = frame["id"].map(lambda d: latest.get(d, {}).get("battery"))
         frame["last_seen"] = frame["id"].map(last_seen.get)
         pairs = list(zip(frame["id"], frame["kind"], strict=True))
         frame["status"] = [
@@ -93,6 +96,88 @@ class Store:
         ]
         frame["reporting"] = [is_reporting(last_seen.get(d), now, limits[k]) for d, k in pairs]
         return frame
+
+    def device_frame(self, now: float | None = None) -> pd.DataFrame:
+        """status_frame plus each device's latest values and battery (for KPIs)."""
+        frame = self.status_frame(now)
+        latest = self.latest()
+        frame["latest"] = frame["id"].map(lambda d: latest.get(d, {}).get("values", {}))
+        frame["battery"] = frame["id"].map(lambda d: latest.get(d, {}).get("battery"))
+        return frame
+
+    def device_detail(self, device_id: str, lang: str) -> dict | None:
+        devices = self.devices()
+        match = devices[devices["id"] == device_id]
+        if match.empty:
+            return None
+        row = match.iloc[0]
+        kind = self.config.kinds[row["kind"]]
+        raw = self.redis.hget(streams.LATEST, device_id)
+        latest = orjson.loads(raw) if raw else {}
+        seen = self.redis.hget(streams.LAST_SEEN, device_id)
+        tz = ZoneInfo(self.config.city.timezone)
+        return {
+            "id": device_id,
+            "name": row["name_el" if lang == "el" else "name_en"],
+            "kind": text(kind.name, lang),
+            "unit": text(self.config.unit_by_id[row["unit"]].name, lang),
+            "last_seen": (datetime.fromtimestamp(float(seen), tz).strftime("%d/%m %H:%M:%S")
+                          if seen else None),
+            "battery": latest.get("battery"),
+            "rssi": latest.get("rssi"),
+            "snr": latest.get("snr"),
+            "values": {m: {"value": v, "unit": kind.metrics.get(m, "")}
+                       for m, v in (latest.get("values") or {}).items()},
+        }
+
+    # -- the map: positions once per device set, statuses as versioned snapshots --------
+    @memoized(timeout=60)
+    def devices_version(self) -> str:
+        """Changes when the device set changes; part of the positions URL (browser cache)."""
+        ids = self.devices()["id"]
+        return f"{len(ids)}-{zlib.crc32(chr(0).join(ids).encode()):08x}"
+
+    @memoized(timeout=3600)
+    def map_positions(self, domain: str, version: str) -> bytes:
+        return positions_geobuf(self.devices(), domain)
+
+    def status_snapshot(self) -> tuple[int, dict[str, str]]:
+        """(version, {domain: status codes}); one computation per STATUS_BUCKET_S for all
+        screens, kept a minute so each screen can be sent only what changed since its own."""
+        version = int(time.time() // STATUS_BUCKET_S)
+        codes = self._snapshot_get(version)
+        if codes is None:
+            frame = self.status_frame()
+            codes = {d.id: status_codes(frame, d.id) for d in self.config.domains}
+            self._snapshot_put(version, codes)
+        return version, codes
+
+    def status_update(self, since: int | None) -> dict:
+        """What a screen at snapshot `since` needs: nothing, the changes, or everything."""
+        version, codes = self.status_snapshot()
+        if since == version:
+            return {"version": version}
+        old = self._snapshot_get(since) if since is not None else None
+        if old is not None:
+            delta = {d: diff_codes(old.get(d, ""), c) for d, c in codes.items()}
+            if all(v is not None for v in delta.values()):
+                return {"version": version, "delta": {d: v for d, v in delta.items() if v}}
+        return {"version": version, "full": codes}
+
+    def _snapshot_get(self, version: int | None) -> dict[str, str] | None:
+        if version is None:
+            return None
+        if has_app_context():
+            return cache.get(f"status:{self.config.city.id}:{version}")
+        return self._local_snapshots.get(version)
+
+    def _snapshot_put(self, version: int, codes: dict[str, str]) -> None:
+        if has_app_context():
+            cache.set(f"status:{self.config.city.id}:{version}", codes, timeout=90)
+        else:
+            self._local_snapshots[version] = codes
+            for old in sorted(self._local_snapshots)[:-60]:
+                del self._local_snapshots[old]
 
     def alarm_view(self, alarms: pd.DataFrame, lang: str) -> dict:
         """Arguments for components.alarm_list.alarm_items: names, units and local time."""

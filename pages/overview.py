@@ -28,7 +28,8 @@ def layout(lang: str | None = None, **_query) -> html.Div:
         html.Section(kpi_cards(kpi_strip(frame, config, lang), config, lang), id="kpi-strip",
                      className="kpi-strip", **{"aria-label": t("kpi_label", lang)}),
         html.Div(className="overview-main", children=[
-            device_map(config, store.settings, store.devices(), frame, lang),
+            device_map(config, store.settings, store.devices_version(), store.status_update(None),
+                       lang),
             html.Aside(className="alarm-panel", **{"aria-labelledby": "alarm-title"}, children=[
                 html.H2(t("alarms", lang), id="alarm-title", className="panel-title"),
                 html.Div(severity_counts(alarms, lang), id="alarm-counts",

@@ -1,0 +1,65 @@
+"""The map's data path: positions once (a cached geobuf per domain over HTTP), then only
+status changes (a small delta per tick, applied in the browser by assets/map.js)."""
+
+from __future__ import annotations
+
+from dash import ALL, Input, Output, State
+from flask import Response, abort, jsonify, request
+
+from components.i18n import resolve_language, t
+from data_access.app_context import current_store
+
+
+def positions_response(domain: str) -> Response:
+    store = current_store()
+    if domain not in store.config.domain_by_id:
+        abort(404)
+    version = store.devices_version()
+    etag = f'"{domain}-{version}"'
+    if request.if_none_match.contains(etag.strip('"')):
+        return Response(status=304, headers={"ETag": etag})
+    body = store.map_positions(domain, version)
+    # The body is stored gzipped; every browser accepts that, and a client that does not
+    # can follow the URL's `?v=` to tell it changed. It never changes for a given version.
+    return Response(body, mimetype="application/octet-stream", headers={
+        "Content-Encoding": "gzip", "ETag": etag,
+        "Cache-Control": "public, max-age=86400, immutable",
+    })
+
+
+def device_response(device_id: str) -> Response:
+    """What a marker's popup shows, in the reader's language."""
+    store = current_store()
+    lang = resolve_language(request.args.get("lang"), store.config.city.default_language)
+    detail = store.device_detail(device_id, lang)
+    if detail is None:
+        abort(404)
+    detail["labels"] = {"last_seen": t("last_seen", lang), "battery": t("battery", lang)}
+    return jsonify(detail)
+
+
+def register(app) -> None:
+    app.server.add_url_rule("/api/v1/map/<domain>.pbf", "map_positions", positions_response)
+    app.server.add_url_rule("/api/v1/devices/<device_id>", "device_detail", device_response)
+
+    @app.callback(
+        Output("map-status", "data"),
+        Input("live-tick", "n_intervals"),
+        State("map-status", "data"),
+        prevent_initial_call=True,
+    )
+    def status_update(_n, current):
+        return current_store().status_update((current or {}).get("version"))
+
+    # Apply the update to the browser's status arrays, then bump the `v` of each layer that
+    # changed so dash-leaflet restyles it; untouched layers are not redrawn.
+    app.clientside_callback(
+        """function(update, hideouts) {
+            const changed = window.cityops.map.applyStatus(update);
+            return hideouts.map(h => changed.has(h.domain) ?
+                Object.assign({}, h, {v: (h.v || 0) + 1}) : window.dash_clientside.no_update);
+        }""",
+        Output({"type": "domain-layer", "domain": ALL}, "hideout"),
+        Input("map-status", "data"),
+        State({"type": "domain-layer", "domain": ALL}, "hideout"),
+    )
