@@ -1,8 +1,8 @@
 /* Marker and cluster drawing for the city map.
    Positions come once per domain (geobuf, property `i` = index in map order). Statuses live
    here, one character per device per domain, and are patched by applyStatus with the small
-   deltas the server sends; a layer's hideout only carries {domain, v, color, glyph}, and
-   bumping `v` makes dash-leaflet redraw what is on screen.
+   deltas the server sends; applyStatus then restyles in place only the markers and clusters
+   on screen that changed: no layer is redrawn, an open popup stays open.
    Status is shown by shape and badge as well as colour (ISA-101: never colour alone). */
 window.cityops = window.cityops || {};
 (function () {
@@ -10,6 +10,15 @@ window.cityops = window.cityops || {};
   const RANK = {alarm: 0, warning: 1, offline: 2, unknown: 3, ok: 4};
   const MARK = {alarm: "!", warning: "!", offline: "×", unknown: "?", ok: ""};
   const codes = {};  // domain -> array of one-letter codes, index = feature property `i`
+  // What is on screen, to restyle in place: domain -> {style, markers: Map(i -> marker),
+  // clusters: Set({marker, index, id, n, worst})}.
+  const drawn = {};
+
+  function drawnOf(hideout) {
+    const d = hideout.domain;
+    drawn[d] = drawn[d] || {style: hideout, markers: new Map(), clusters: new Set()};
+    return drawn[d];
+  }
 
   function statusOf(feature, hideout) {
     const arr = codes[hideout && hideout.domain];
@@ -34,6 +43,45 @@ window.cityops = window.cityops || {};
     });
   }
 
+  function clusterIcon(style, n, worst) {
+    const size = Math.round(markerSize() * (n < 10 ? 1.3 : n < 100 ? 1.55 : 1.85));
+    const count = n >= 10000 ? `${Math.round(n / 1000)}k` : String(n);
+    return L.divIcon({
+      className: "cluster-icon",
+      html: `<div class="cluster cluster-${worst}" style="--c:${style.color || "#888"};--m:${markerSize()}px">` +
+            `<span class="cluster-glyph">${style.glyph || ""}</span><span class="cluster-n">${count}</span>` +
+            (MARK[worst] ? `<b class="dev-flag">${MARK[worst]}</b>` : "") + "</div>",
+      iconSize: [size, size], iconAnchor: [size / 2, size / 2],
+    });
+  }
+
+  function worstOf(index, clusterId, style) {
+    let worst = "ok";
+    for (const leaf of index.getLeaves(clusterId, Infinity)) {
+      const s = statusOf(leaf, style);
+      if (RANK[s] < RANK[worst]) { worst = s; if (worst === "alarm") { break; } }
+    }
+    return worst;
+  }
+
+  function restyle(domain, indices) {
+    const d = drawn[domain];
+    if (!d) { return; }
+    const which = indices || d.markers.keys();
+    for (const i of which) {
+      const marker = d.markers.get(i);
+      if (!marker) { continue; }
+      const status = NAME[codes[domain][i] || "u"];
+      marker.setIcon(deviceIcon(d.style.glyph, d.style.color, status));
+      const el = marker.getElement();
+      if (el) { el.dataset.status = status; el.dataset.deviceId = marker.options.title; }
+    }
+    for (const c of d.clusters) {
+      const worst = worstOf(c.index, c.id, d.style);
+      if (worst !== c.worst) { c.worst = worst; c.marker.setIcon(clusterIcon(d.style, c.n, worst)); }
+    }
+  }
+
   function popupHtml(d) {
     const rows = Object.entries(d.values || {}).map(([k, v]) =>
       `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v.value)} ${escapeHtml(v.unit)}</td></tr>`);
@@ -48,31 +96,37 @@ window.cityops = window.cityops || {};
 
   window.cityops.map = {
     /* update: {version, full: {domain: "oowx..."}} or {version, delta: {domain: [[i, c]]}}.
-       Returns the set of domains that changed. */
+       Patches the codes and restyles what is drawn; returns the number of changes. */
     applyStatus: function (update) {
-      const changed = new Set();
-      if (!update) { return changed; }
+      let n = 0;
+      if (!update) { return n; }
       for (const [domain, str] of Object.entries(update.full || {})) {
         codes[domain] = str.split("");
-        changed.add(domain);
+        restyle(domain, null);
+        n += str.length;
       }
       for (const [domain, pairs] of Object.entries(update.delta || {})) {
         const arr = codes[domain];
         if (!arr) { continue; }
         for (const [i, c] of pairs) { arr[i] = c; }
-        changed.add(domain);
+        restyle(domain, pairs.map(p => p[0]));
+        n += pairs.length;
       }
-      return changed;
+      return n;
     },
     pointToLayer: function (feature, latlng, context) {
       const h = context.hideout || {};
       const status = statusOf(feature, h);
       const marker = L.marker(latlng, {icon: deviceIcon(h.glyph || "•", h.color || "#888", status),
                                        keyboard: false, title: feature.properties.id});
+      const registry = drawnOf(h);
+      const i = feature.properties.i;
       marker.on("add", () => {
+        registry.markers.set(i, marker);
         const el = marker.getElement();
-        if (el) { el.dataset.deviceId = feature.properties.id; el.dataset.status = status; }
+        if (el) { el.dataset.deviceId = feature.properties.id; el.dataset.status = statusOf(feature, h); }
       });
+      marker.on("remove", () => { if (registry.markers.get(i) === marker) { registry.markers.delete(i); } });
       return marker;
     },
     onEachFeature: function (feature, layer) {
@@ -88,22 +142,14 @@ window.cityops = window.cityops || {};
     },
     clusterToLayer: function (feature, latlng, index, context) {
       const h = context.hideout || {};
-      const leaves = index.getLeaves(feature.properties.cluster_id, Infinity);
-      let worst = "ok";
-      for (const leaf of leaves) {
-        const s = statusOf(leaf, h);
-        if (RANK[s] < RANK[worst]) { worst = s; if (worst === "alarm") { break; } }
-      }
+      const registry = drawnOf(h);
       const n = feature.properties.point_count;
-      const size = Math.round(markerSize() * (n < 10 ? 1.3 : n < 100 ? 1.55 : 1.85));
-      const count = n >= 10000 ? `${Math.round(n / 1000)}k` : String(n);
-      return L.marker(latlng, {icon: L.divIcon({
-        className: "cluster-icon",
-        html: `<div class="cluster cluster-${worst}" style="--c:${h.color || "#888"};--m:${markerSize()}px">` +
-              `<span class="cluster-glyph">${h.glyph || ""}</span><span class="cluster-n">${count}</span>` +
-              (MARK[worst] ? `<b class="dev-flag">${MARK[worst]}</b>` : "") + "</div>",
-        iconSize: [size, size], iconAnchor: [size / 2, size / 2],
-      })});
+      const entry = {index: index, id: feature.properties.cluster_id, n: n,
+                     worst: worstOf(index, feature.properties.cluster_id, h)};
+      entry.marker = L.marker(latlng, {icon: clusterIcon(h, n, entry.worst)});
+      entry.marker.on("add", () => registry.clusters.add(entry));
+      entry.marker.on("remove", () => registry.clusters.delete(entry));
+      return entry.marker;
     },
   };
 })();

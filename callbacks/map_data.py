@@ -3,7 +3,7 @@ status changes (a small delta per tick, applied in the browser by assets/map.js)
 
 from __future__ import annotations
 
-from dash import ALL, Input, Output, State
+from dash import Input, Output, State
 from flask import Response, abort, jsonify, request
 
 from components.i18n import resolve_language, t
@@ -51,15 +51,14 @@ def register(app) -> None:
     def status_update(_n, current):
         return current_store().status_update((current or {}).get("version"))
 
-    # Apply the update to the browser's status arrays, then bump the `v` of each layer that
-    # changed so dash-leaflet restyles it; untouched layers are not redrawn.
+    # Patch the browser's status arrays and restyle, in place, what is on screen.
     app.clientside_callback(
-        """function(update, hideouts) {
-            const changed = window.cityops.map.applyStatus(update);
-            return hideouts.map(h => changed.has(h.domain) ?
-                Object.assign({}, h, {v: (h.v || 0) + 1}) : window.dash_clientside.no_update);
+        """function(update) {
+            const t0 = performance.now();
+            const n = window.cityops.map.applyStatus(update);
+            return {version: update && update.version, changes: n,
+                    ms: Math.round((performance.now() - t0) * 10) / 10};
         }""",
-        Output({"type": "domain-layer", "domain": ALL}, "hideout"),
+        Output("map-status-applied", "data"),
         Input("map-status", "data"),
-        State({"type": "domain-layer", "domain": ALL}, "hideout"),
     )

@@ -51,7 +51,7 @@ def device_map(config: CityConfig, settings: Settings, devices_version: str,
                 pointToLayer={"variable": JS + "pointToLayer"},
                 clusterToLayer={"variable": JS + "clusterToLayer"},
                 onEachFeature={"variable": JS + "onEachFeature"},
-                hideout={"domain": d.id, "v": 0, "color": d.color, "glyph": d.glyph},
+                hideout={"domain": d.id, "color": d.color, "glyph": d.glyph},
             ),
             name=f"{d.glyph} · {text(d.name, lang)}",
             checked=True,
@@ -82,7 +82,10 @@ def device_map(config: CityConfig, settings: Settings, devices_version: str,
                 zoomSnap=0.25,  # lets fitBounds fill the screen instead of snapping out a level
                 zoomDelta=0.5,
                 className="city-map",
-                children=[*base, *outlines, dl.LayersControl(overlays, collapsed=False),
+                children=[*base, *outlines, dl.LayersControl(
+                    overlays, collapsed=False, id=f"{map_id}-layers",
+                    # Given, so dash-leaflet can track toggles (it fails on an absent list).
+                    overlays=[o.name for o in overlays]),
                           dl.ScaleControl(position="bottomleft", imperial=False)],
             ),
             legend(lang),
@@ -90,5 +93,6 @@ def device_map(config: CityConfig, settings: Settings, devices_version: str,
             # for whatever screen it is on (callbacks/map_view.py).
             dcc.Store(id=f"{map_id}-bounds", data=city_bounds(config)),
             dcc.Store(id="map-status", data=status),
+            dcc.Store(id="map-status-applied"),
         ],
     )

@@ -74,3 +74,31 @@ def test_alarm_from_an_outside_producer_appears_without_reload(live_app, open_pa
     expect(page.locator(f'.dev-icon[data-device-id="{station}"] .dev-alarm')).to_be_visible(
         timeout=10_000)
     assert page.errors == []
+
+
+AIR_STATION = "air_station-chalkida-00001"
+
+
+def test_a_domain_toggle_hides_and_shows_its_devices(live_app, open_page):
+    page = open_page(live_app["url"] + "/?lang=en", 1440, 900)
+    marker = page.locator(f'.dev-icon[data-device-id="{AIR_STATION}"]')
+    expect(marker).to_be_visible(timeout=10_000)
+    toggle = page.locator(".leaflet-control-layers label", has_text="Air quality")
+    toggle.locator("input").uncheck()
+    expect(marker).to_have_count(0)
+    expect(page.locator(".dev-icon, .cluster-icon").first).to_be_visible()  # the rest stays
+    toggle.locator("input").check()
+    expect(marker).to_be_visible()
+    assert page.errors == []
+
+
+def test_a_marker_popup_shows_live_values_with_units(live_app, open_page):
+    page = open_page(live_app["url"] + "/?lang=en", 1440, 900)
+    marker = page.locator(f'.dev-icon[data-device-id="{AIR_STATION}"]')
+    expect(marker).to_be_visible(timeout=10_000)
+    marker.dispatch_event("click")  # another domain's cluster may overlap it on screen
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("City-centre air station")
+    expect(popup).to_contain_text("µg/m³", timeout=10_000)
+    expect(popup).to_contain_text("Last seen")
+    assert page.errors == []

@@ -1,0 +1,58 @@
+"""The map's HTTP and status paths against real Redis and SQL."""
+
+from __future__ import annotations
+
+import gzip
+import time
+
+import geobuf
+from sqlalchemy import func, select
+
+from data_access import streams
+from data_access.models import Device
+from data_access.store import Store
+
+
+def test_positions_endpoint_serves_every_device_once_and_caches(backend):
+    from app import create_app
+
+    client = create_app(backend.settings).server.test_client()
+    total = 0
+    for domain in backend.config.domain_by_id:
+        resp = client.get(f"/api/v1/map/{domain}.pbf")
+        assert resp.status_code == 200 and resp.headers["Content-Encoding"] == "gzip"
+        total += len(geobuf.decode(gzip.decompress(resp.data))["features"])
+        again = client.get(f"/api/v1/map/{domain}.pbf",
+                           headers={"If-None-Match": resp.headers["ETag"]})
+        assert again.status_code == 304
+    with backend.engine.connect() as conn:
+        assert total == conn.execute(select(func.count()).select_from(Device)).scalar_one()
+    assert client.get("/api/v1/map/atlantis.pbf").status_code == 404
+
+
+def test_a_screen_gets_only_what_changed_since_its_snapshot(backend, monkeypatch):
+    store = Store(backend.settings, backend.config, backend.engine, backend.redis)
+    first = store.status_update(None)
+    assert set(first["full"]) == set(backend.config.domain_by_id)
+    assert set(first["full"]["waste"]) == {"u"}  # nobody has reported yet
+    bins = sorted(d for d in store.devices()["id"] if d.startswith("bin_sensor"))
+    backend.redis.hset(streams.LAST_SEEN, bins[1], time.time())
+    monkeypatch.setattr("data_access.store.STATUS_BUCKET_S", 0.001)  # a new snapshot now
+    time.sleep(0.01)
+    update = store.status_update(first["version"])
+    assert update["delta"] == {"waste": [[1, "o"]]}
+    later = store.status_update(update["version"])
+    assert "full" not in later and not later.get("delta")  # nothing changed, nothing sent
+
+
+def test_device_popup_data_is_in_the_readers_language(backend):
+    from app import create_app
+
+    client = create_app(backend.settings).server.test_client()
+    backend.redis.hset(streams.LATEST, "bin_sensor-chalkida-00001",
+                       b'{"values": {"fill_level": 42.0}, "battery": 80}')
+    data = client.get("/api/v1/devices/bin_sensor-chalkida-00001?lang=el").json
+    assert data["kind"] == "Αισθητήρας πλήρωσης κάδου" and data["unit"] == "Χαλκίδα"
+    assert data["values"] == {"fill_level": {"value": 42.0, "unit": "%"}}
+    assert data["battery"] == 80
+    assert client.get("/api/v1/devices/nope").status_code == 404

@@ -1,0 +1,38 @@
+"""Map payloads: positions decode back in map order; statuses diff to small deltas."""
+
+from __future__ import annotations
+
+import gzip
+
+import geobuf
+import pandas as pd
+
+from data_access.map_data import diff_codes, positions_geobuf, status_codes
+
+
+def devices():
+    return pd.DataFrame({
+        "id": ["b-2", "a-1", "c-3", "x-9"],
+        "domain": ["waste", "waste", "waste", "air"],
+        "lat": [38.46, 38.47, 38.48, 38.49],
+        "lon": [23.60, 23.61, 23.62, 23.63],
+        "status": ["alarm", "ok", "offline", "warning"],
+    })
+
+
+def test_positions_are_one_domain_in_id_order_with_their_index():
+    fc = geobuf.decode(gzip.decompress(positions_geobuf(devices(), "waste")))
+    props = [f["properties"] for f in fc["features"]]
+    assert props == [{"i": 0, "id": "a-1"}, {"i": 1, "id": "b-2"}, {"i": 2, "id": "c-3"}]
+    assert fc["features"][0]["geometry"]["coordinates"] == [23.61, 38.47]
+
+
+def test_status_codes_follow_the_same_order():
+    assert status_codes(devices(), "waste") == "oax"
+    assert status_codes(devices(), "air") == "w"
+
+
+def test_a_change_travels_as_index_and_code():
+    assert diff_codes("ooxo", "oaxo") == [[1, "a"]]
+    assert diff_codes("oo", "oo") == []
+    assert diff_codes("oo", "ooo") is None  # the device set changed: send everything
