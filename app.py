@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         assets_folder=str(ROOT / "assets"),
         title=f"CityOps · {text(config.city.short_name, config.city.default_language)}",
         update_title=None,
+        compress=True,  # gzip layouts and callback replies (flask-compress)
         suppress_callback_exceptions=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )

@@ -11,13 +11,20 @@ window.cityops = window.cityops || {};
   const MARK = {alarm: "!", warning: "!", offline: "×", unknown: "?", ok: ""};
   const codes = {};  // domain -> array of one-letter codes, index = feature property `i`
   // What is on screen, to restyle in place: domain -> {style, markers: Map(i -> marker),
-  // clusters: Set({marker, index, id, n, worst})}.
+  // clusters: Set(entry), owner: Map(i -> cluster entry)}. A cluster entry keeps how many of
+  // its devices are in each status, so a change costs O(1) whatever the cluster's size.
   const drawn = {};
 
   function drawnOf(hideout) {
     const d = hideout.domain;
-    drawn[d] = drawn[d] || {style: hideout, markers: new Map(), clusters: new Set()};
+    drawn[d] = drawn[d] || {style: hideout, markers: new Map(), clusters: new Set(),
+                            owner: new Map()};
     return drawn[d];
+  }
+
+  function worstOfCounts(counts) {
+    for (const s of ["alarm", "warning", "offline", "unknown"]) { if (counts[s] > 0) { return s; } }
+    return "ok";
   }
 
   function statusOf(feature, hideout) {
@@ -55,20 +62,13 @@ window.cityops = window.cityops || {};
     });
   }
 
-  function worstOf(index, clusterId, style) {
-    let worst = "ok";
-    for (const leaf of index.getLeaves(clusterId, Infinity)) {
-      const s = statusOf(leaf, style);
-      if (RANK[s] < RANK[worst]) { worst = s; if (worst === "alarm") { break; } }
-    }
-    return worst;
-  }
-
-  function restyle(domain, indices) {
+  /* changes: [[i, oldCode, newCode]] to patch in O(changes), or null to restyle all. */
+  function restyle(domain, changes) {
     const d = drawn[domain];
     if (!d) { return; }
-    const which = indices || d.markers.keys();
-    for (const i of which) {
+    const touched = new Set();
+    const markers = changes ? changes.map(c => c[0]) : [...d.markers.keys()];
+    for (const i of markers) {
       const marker = d.markers.get(i);
       if (!marker) { continue; }
       const status = NAME[codes[domain][i] || "u"];
@@ -76,9 +76,31 @@ window.cityops = window.cityops || {};
       const el = marker.getElement();
       if (el) { el.dataset.status = status; el.dataset.deviceId = marker.options.title; }
     }
-    for (const c of d.clusters) {
-      const worst = worstOf(c.index, c.id, d.style);
-      if (worst !== c.worst) { c.worst = worst; c.marker.setIcon(clusterIcon(d.style, c.n, worst)); }
+    if (changes) {
+      for (const [i, before, after] of changes) {
+        const entry = d.owner.get(i);
+        if (!entry || !d.clusters.has(entry)) { continue; }  // no longer on screen
+        entry.counts[NAME[before || "u"]] -= 1;
+        entry.counts[NAME[after || "u"]] += 1;
+        touched.add(entry);
+      }
+    } else {
+      for (const entry of d.clusters) { countLeaves(entry, d); touched.add(entry); }
+    }
+    for (const entry of touched) {
+      const worst = worstOfCounts(entry.counts);
+      if (worst !== entry.worst) {
+        entry.worst = worst;
+        entry.marker.setIcon(clusterIcon(d.style, entry.n, worst));
+      }
+    }
+  }
+
+  function countLeaves(entry, registry) {
+    entry.counts = {alarm: 0, warning: 0, offline: 0, unknown: 0, ok: 0};
+    for (const leaf of entry.index.getLeaves(entry.id, Infinity)) {
+      entry.counts[statusOf(leaf, registry.style)] += 1;
+      registry.owner.set(leaf.properties.i, entry);
     }
   }
 
@@ -100,6 +122,7 @@ window.cityops = window.cityops || {};
     applyStatus: function (update) {
       let n = 0;
       if (!update) { return n; }
+      const t0 = performance.now();
       for (const [domain, str] of Object.entries(update.full || {})) {
         codes[domain] = str.split("");
         restyle(domain, null);
@@ -108,10 +131,12 @@ window.cityops = window.cityops || {};
       for (const [domain, pairs] of Object.entries(update.delta || {})) {
         const arr = codes[domain];
         if (!arr) { continue; }
-        for (const [i, c] of pairs) { arr[i] = c; }
-        restyle(domain, pairs.map(p => p[0]));
+        const changes = pairs.map(([i, c]) => { const before = arr[i]; arr[i] = c; return [i, before, c]; });
+        restyle(domain, changes);
         n += pairs.length;
       }
+      window.cityops.lastApply = {version: update.version, changes: n,
+                                  ms: performance.now() - t0};
       return n;
     },
     pointToLayer: function (feature, latlng, context) {
@@ -143,10 +168,11 @@ window.cityops = window.cityops || {};
     clusterToLayer: function (feature, latlng, index, context) {
       const h = context.hideout || {};
       const registry = drawnOf(h);
-      const n = feature.properties.point_count;
-      const entry = {index: index, id: feature.properties.cluster_id, n: n,
-                     worst: worstOf(index, feature.properties.cluster_id, h)};
-      entry.marker = L.marker(latlng, {icon: clusterIcon(h, n, entry.worst)});
+      const entry = {index: index, id: feature.properties.cluster_id,
+                     n: feature.properties.point_count};
+      countLeaves(entry, registry);
+      entry.worst = worstOfCounts(entry.counts);
+      entry.marker = L.marker(latlng, {icon: clusterIcon(h, entry.n, entry.worst)});
       entry.marker.on("add", () => registry.clusters.add(entry));
       entry.marker.on("remove", () => registry.clusters.delete(entry));
       return entry.marker;

@@ -7,7 +7,6 @@ from dash import Input, Output, State
 from components.alarm_list import alarm_items, severity_counts
 from components.kpi_strip import kpi_cards
 from data_access.app_context import current_store
-from data_access.kpis import kpi_strip
 
 
 def register(app) -> None:
@@ -24,7 +23,7 @@ def register(app) -> None:
         config = store.config
         alarms = store.active_alarms()
         return (
-            kpi_cards(kpi_strip(store.device_frame(), config, lang), config, lang),
+            kpi_cards(store.kpi_figures(lang), config, lang),
             severity_counts(alarms, lang),
             alarm_items(**store.alarm_view(alarms, lang)),
         )

@@ -54,10 +54,8 @@ def register(app) -> None:
     # Patch the browser's status arrays and restyle, in place, what is on screen.
     app.clientside_callback(
         """function(update) {
-            const t0 = performance.now();
-            const n = window.cityops.map.applyStatus(update);
-            return {version: update && update.version, changes: n,
-                    ms: Math.round((performance.now() - t0) * 10) / 10};
+            window.cityops.map.applyStatus(update);
+            return window.cityops.lastApply || null;
         }""",
         Output("map-status-applied", "data"),
         Input("map-status", "data"),

@@ -18,7 +18,10 @@ STATUS_CODE = {"ok": "o", "warning": "w", "alarm": "a", "offline": "x", "unknown
 
 def domain_rows(devices: pd.DataFrame, domain: str) -> pd.DataFrame:
     """The domain's devices in map order (by id): positions and statuses share it."""
-    return devices[devices["domain"] == domain].sort_values("id", kind="stable")
+    rows = devices[devices["domain"] == domain]
+    if not rows["id"].is_monotonic_increasing:  # the Store hands them over sorted already
+        rows = rows.sort_values("id", kind="stable")
+    return rows
 
 
 def positions_geobuf(devices: pd.DataFrame, domain: str) -> bytes:
@@ -36,7 +39,7 @@ def positions_geobuf(devices: pd.DataFrame, domain: str) -> bytes:
 
 def status_codes(frame: pd.DataFrame, domain: str) -> str:
     rows = domain_rows(frame, domain)
-    return "".join(STATUS_CODE.get(s, "u") for s in rows["status"])
+    return "".join(rows["status"].map(STATUS_CODE).fillna("u"))
 
 
 def diff_codes(old: str, new: str) -> list[list] | None:

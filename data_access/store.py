@@ -3,6 +3,8 @@ and Redis, and it decides what is cached and for how long (flask-caching on Redi
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -12,19 +14,21 @@ from zoneinfo import ZoneInfo
 import orjson
 import pandas as pd
 import redis
-from flask import has_app_context
+from flask import current_app, has_app_context
 from sqlalchemy import Engine, select
 
 from data_access import streams
 from data_access.cache import cache, memoized
 from data_access.city_config import CityConfig, text
+from data_access.kpis import kpi_strip
 from data_access.map_data import diff_codes, positions_geobuf, status_codes
 from data_access.models import Alarm, Device
 from data_access.settings import Settings
-from data_access.status import device_status, is_reporting
+from data_access.status import statuses
 from data_access.streams import OFFLINE, OPEN_STATES, SEVERITY_RANK
 
 STATUS_BUCKET_S = 1.0
+DEVICES_TTL_S = 60.0
 DEVICE_COLUMNS = ["id", "name_el", "name_en", "kind", "domain", "unit", "lat", "lon",
                   "connectivity"]
 
@@ -41,13 +45,25 @@ class Store:
 
     __caching_id__ = __repr__
     _local_snapshots: dict = field(default_factory=dict)  # status snapshots outside a web app
+    _devices: tuple | None = None
 
     # -- devices: change only when the city is re-seeded ---------------------------------
-    @memoized(timeout=60)
     def devices(self) -> pd.DataFrame:
+        """Every device, in map order (domain, id). Kept in this process for DEVICES_TTL_S:
+        at 100,000 devices unpickling it from a shared cache costs more than keeping it."""
+        cached = self._devices
+        if cached is not None and time.monotonic() - cached[0] < DEVICES_TTL_S:
+            return cached[1]
         with self.engine.connect() as conn:
-            rows = conn.execute(select(*[getattr(Device, c) for c in DEVICE_COLUMNS])).all()
-        return pd.DataFrame(rows, columns=DEVICE_COLUMNS)
+            rows = conn.execute(select(*[getattr(Device, c) for c in DEVICE_COLUMNS])
+                                .order_by(Device.domain, Device.id)).all()
+        frame = pd.DataFrame(rows, columns=DEVICE_COLUMNS)
+        self._devices = (time.monotonic(), frame)
+        return frame
+
+    def forget_devices(self) -> None:
+        """After a re-seed in this process."""
+        self._devices = None
 
     # -- alarms: cached per version, which the alarm store bumps after each commit ------
     def alarms_version(self) -> str:
@@ -79,22 +95,21 @@ class Store:
         """One row per device: where it is, when it last reported and its status."""
         now = time.time() if now is None else now
         frame = self.devices().copy()
-        seen = self.redis.hgetall(streams.LAST_SEEN)
-        last_seen = {k.decode(): float(v) for k, v in seen.items()}
+        ids = frame["id"].tolist()
+        seen = self.redis.hmget(streams.LAST_SEEN, ids) if ids else []
+        frame["last_seen"] = pd.to_numeric(pd.Series(seen, index=frame.index, dtype=object)
+                                           .map(lambda v: v and float(v)), errors="coerce")
         alarms = self.active_alarms()
         live = alarms[alarms["state"] != "shelved"]
         not_offline = live[live["type"] != OFFLINE]
         worst = not_offline.sort_values("rank").drop_duplicates("device_id")
-        worst_by_device = dict(zip(worst["device_id"], worst["severity"], strict=True))
         offline = set(live.loc[live["type"] == OFFLINE, "device_id"])
         limits = {k: self.config.offline_after_s(k) for k in self.config.kinds}
-        frame["last_seen"] = frame["id"].map(last_seen.get)
-        pairs = list(zip(frame["id"], frame["kind"], strict=True))
-        frame["status"] = [
-            device_status(last_seen.get(d), now, limits[k], worst_by_device.get(d), d in offline)
-            for d, k in pairs
-        ]
-        frame["reporting"] = [is_reporting(last_seen.get(d), now, limits[k]) for d, k in pairs]
+        frame["status"], frame["reporting"] = statuses(
+            frame["last_seen"], now, frame["kind"].map(limits),
+            frame["id"].map(dict(zip(worst["device_id"], worst["severity"], strict=True))),
+            frame["id"].isin(offline),
+        )
         return frame
 
     def device_frame(self, now: float | None = None) -> pd.DataFrame:
@@ -130,6 +145,14 @@ class Store:
                        for m, v in (latest.get("values") or {}).items()},
         }
 
+    # -- KPI strip: one computation per bucket for every screen ------------------------
+    def kpi_figures(self, lang: str) -> list:
+        return self._kpi_figures(lang, int(time.time() // STATUS_BUCKET_S))
+
+    @memoized(timeout=30)
+    def _kpi_figures(self, lang: str, bucket: int) -> list:
+        return kpi_strip(self.device_frame(), self.config, lang)
+
     # -- the map: positions once per device set, statuses as versioned snapshots --------
     @memoized(timeout=60)
     def devices_version(self) -> str:
@@ -142,15 +165,54 @@ class Store:
         return positions_geobuf(self.devices(), domain)
 
     def status_snapshot(self) -> tuple[int, dict[str, str]]:
-        """(version, {domain: status codes}); one computation per STATUS_BUCKET_S for all
-        screens, kept a minute so each screen can be sent only what changed since its own."""
+        """(version, {domain: status codes}): the newest snapshot. One process computes it per
+        STATUS_BUCKET_S for every screen (a Redis lock decides which); the others, and any
+        request that arrives meanwhile, use the newest one already made, so no screen waits
+        for the computation. Snapshots are kept a minute, so each screen can be sent only
+        what changed since its own."""
         version = int(time.time() // STATUS_BUCKET_S)
-        codes = self._snapshot_get(version)
-        if codes is None:
-            frame = self.status_frame()
-            codes = {d.id: status_codes(frame, d.id) for d in self.config.domains}
-            self._snapshot_put(version, codes)
-        return version, codes
+        newest = self._newest_snapshot()
+        if newest is not None and newest[0] >= version:
+            return newest
+        if newest is None or self._claim_bucket(version):
+            if newest is not None:
+                self._compute_in_background(version)
+                return newest
+            return version, self._compute_snapshot(version)
+        return newest
+
+    def _claim_bucket(self, version: int) -> bool:
+        key = f"cityops:status:lock:{self.config.city.id}:{version}"
+        return bool(self.redis.set(key, "1", nx=True, ex=30))
+
+    def _compute_snapshot(self, version: int) -> dict[str, str]:
+        frame = self.status_frame()
+        codes = {d.id: status_codes(frame, d.id) for d in self.config.domains}
+        self._snapshot_put(version, codes)
+        return codes
+
+    def _compute_in_background(self, version: int) -> None:
+        app = current_app._get_current_object() if has_app_context() else None
+
+        def work() -> None:
+            try:
+                if app is None:
+                    self._compute_snapshot(version)
+                    return
+                with app.app_context():
+                    self._compute_snapshot(version)
+            except Exception:  # the next bucket tries again; screens keep the last snapshot
+                logging.getLogger(__name__).warning("status snapshot %s failed", version,
+                                                    exc_info=True)
+
+        threading.Thread(target=work, daemon=True, name="status-snapshot").start()
+
+    def _newest_snapshot(self) -> tuple[int, dict[str, str]] | None:
+        version = self._snapshot_get(-1)
+        if version is None:
+            return None
+        codes = self._snapshot_get(int(version))
+        return (int(version), codes) if codes is not None else None
 
     def status_update(self, since: int | None) -> dict:
         """What a screen at snapshot `since` needs: nothing, the changes, or everything."""
@@ -164,7 +226,8 @@ class Store:
                 return {"version": version, "delta": {d: v for d, v in delta.items() if v}}
         return {"version": version, "full": codes}
 
-    def _snapshot_get(self, version: int | None) -> dict[str, str] | None:
+    def _snapshot_get(self, version: int | None):
+        """Snapshot `version`; version -1 holds the number of the newest one."""
         if version is None:
             return None
         if has_app_context():
@@ -174,9 +237,14 @@ class Store:
     def _snapshot_put(self, version: int, codes: dict[str, str]) -> None:
         if has_app_context():
             cache.set(f"status:{self.config.city.id}:{version}", codes, timeout=90)
+            newest = cache.get(f"status:{self.config.city.id}:-1")
+            if newest is None or int(newest) < version:
+                cache.set(f"status:{self.config.city.id}:-1", version, timeout=90)
         else:
+            if version > self._local_snapshots.get(-1, -1):
+                self._local_snapshots[-1] = version
             self._local_snapshots[version] = codes
-            for old in sorted(self._local_snapshots)[:-60]:
+            for old in sorted(k for k in self._local_snapshots if k >= 0)[:-60]:
                 del self._local_snapshots[old]
 
     def alarm_view(self, alarms: pd.DataFrame, lang: str) -> dict:

@@ -11,7 +11,6 @@ from components.i18n import resolve_language, t
 from components.kpi_strip import kpi_cards
 from components.shell import page_shell
 from data_access.app_context import current_store
-from data_access.kpis import kpi_strip
 
 dash.register_page(__name__, path="/", name="Overview", order=0,
                    nav_label={"el": t("nav_overview", "el"), "en": t("nav_overview", "en")})
@@ -21,11 +20,10 @@ def layout(lang: str | None = None, **_query) -> html.Div:
     store = current_store()
     config = store.config
     lang = resolve_language(lang, config.city.default_language)
-    frame = store.device_frame()
     alarms = store.active_alarms()
     view = store.alarm_view(alarms, lang)
     body = [
-        html.Section(kpi_cards(kpi_strip(frame, config, lang), config, lang), id="kpi-strip",
+        html.Section(kpi_cards(store.kpi_figures(lang), config, lang), id="kpi-strip",
                      className="kpi-strip", **{"aria-label": t("kpi_label", lang)}),
         html.Div(className="overview-main", children=[
             device_map(config, store.settings, store.devices_version(), store.status_update(None),

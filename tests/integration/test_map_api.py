@@ -37,9 +37,12 @@ def test_a_screen_gets_only_what_changed_since_its_snapshot(backend, monkeypatch
     assert set(first["full"]["waste"]) == {"u"}  # nobody has reported yet
     bins = sorted(d for d in store.devices()["id"] if d.startswith("bin_sensor"))
     backend.redis.hset(streams.LAST_SEEN, bins[1], time.time())
-    monkeypatch.setattr("data_access.store.STATUS_BUCKET_S", 0.001)  # a new snapshot now
-    time.sleep(0.01)
-    update = store.status_update(first["version"])
+    monkeypatch.setattr("data_access.store.STATUS_BUCKET_S", 0.01)  # a new snapshot soon
+    for _ in range(200):  # the next snapshot is made in the background; screens poll
+        update = store.status_update(first["version"])
+        if update.get("delta"):
+            break
+        time.sleep(0.01)
     assert update["delta"] == {"waste": [[1, "o"]]}
     later = store.status_update(update["version"])
     assert "full" not in later and not later.get("delta")  # nothing changed, nothing sent

@@ -45,3 +45,20 @@ def test_status_ranks_alarm_over_offline_over_ok():
     assert device_status(now - 10, now, 600, None, offline_alarm=True) == "offline"
     assert device_status(now - 601, now, 600, "warning") == "offline"  # stale values
     assert device_status(None, now, 600, "minor") == "warning"
+
+
+def test_column_statuses_follow_the_same_rules_as_one_device():
+    import itertools
+
+    from data_access.status import is_reporting, statuses
+
+    now, limit = 10_000.0, 600.0
+    cases = list(itertools.product([None, now - 10, now - 601],
+                                   [None, "critical", "major", "minor", "warning"],
+                                   [False, True]))
+    status, reporting = statuses(
+        pd.Series([c[0] for c in cases], dtype=float), now, pd.Series([limit] * len(cases)),
+        pd.Series([c[1] for c in cases], dtype=object), pd.Series([c[2] for c in cases]))
+    for (seen, severity, offline), got, rep in zip(cases, status, reporting, strict=True):
+        assert got == device_status(seen, now, limit, severity, offline), (seen, severity)
+        assert rep == is_reporting(seen, now, limit)

@@ -1,0 +1,296 @@
+"""Map at city scale in headless Chromium: CityOps' data path against a naive baseline.
+
+For each city size it measures, in one run and on the same data:
+  first render   navigation -> every domain layer drawn (clusters or markers on screen)
+  map bytes      bytes as sent (compression included) of the map's data: positions and
+                 statuses, and the page layout / callback replies that carry them
+  refresh        1 % of devices change status -> request start of the reply that carries the
+                 change -> the last change of the map's DOM it causes
+CityOps sends positions once (cached gzipped geobuf per domain) and statuses as deltas applied
+in the browser. The baseline embeds the device list as clustered GeoJSON with a status per
+feature and re-sends all of it on every refresh (what a plain Dash map does).
+
+    .venv/bin/python -m bench.map_render                 # 10k, 100k, 250k devices
+    .venv/bin/python -m bench.map_render --sizes 10000   # quicker
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import shlex
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import dash_leaflet as dl
+from dash import Dash, Input, Output, dcc, html
+from werkzeug.serving import make_server
+
+from data_access import streams
+from data_access.db import make_engine, upgrade_schema
+from data_access.redis_conn import shutdown_embedded
+from data_access.seed import seed_devices
+from data_access.settings import ROOT, Settings
+
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM = os.environ.get("CITYOPS_CHROMIUM", "/usr/bin/chromium")
+REFRESH_MS = 1000
+VIEWPORT = {"width": 1920, "height": 1080}
+TIMEOUT_S = 120
+
+
+@dataclass
+class Figures:
+    approach: str
+    devices: int
+    first_render_s: float | None
+    map_bytes: int
+    refresh_ms: float | None
+    refresh_bytes: int
+
+
+class Server(threading.Thread):
+    def __init__(self, flask_app) -> None:
+        super().__init__(daemon=True)
+        self.httpd = make_server("127.0.0.1", 0, flask_app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}"
+
+    def run(self) -> None:
+        self.httpd.serve_forever()
+
+
+# -- the baseline -----------------------------------------------------------------------
+def naive_app(store) -> Dash:
+    """A plain Dash map: full clustered GeoJSON with statuses, re-sent every refresh."""
+    app = Dash(__name__, assets_folder=str(Path(__file__).parent / "naive_assets"),
+               compress=True, update_title=None)
+    app.css.config.serve_locally = True
+    domains = store.config.domains
+
+    def collections() -> list[dict]:
+        frame = store.status_frame()
+        out = []
+        for d in domains:
+            rows = frame[frame["domain"] == d.id]
+            out.append({"type": "FeatureCollection", "features": [
+                {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                 "properties": {"id": i, "status": s}}
+                for i, lat, lon, s in zip(rows["id"], rows["lat"], rows["lon"], rows["status"],
+                                          strict=True)]})
+        return out
+
+    def layout():
+        layers = [dl.GeoJSON(id=f"naive-{d.id}", data=fc, cluster=True,
+                             pointToLayer={"variable": "naive.point"},
+                             clusterToLayer={"variable": "naive.cluster"},
+                             hideout={"color": d.color, "glyph": d.glyph},
+                             superClusterOptions={"radius": 56, "maxZoom": 17})
+                  for d, fc in zip(domains, collections(), strict=True)]
+        return html.Div([
+            html.Link(rel="stylesheet", href="/cityops-css"),
+            dl.Map(layers, center=list(store.config.city.center), zoom=12,
+                   style={"height": "100vh"}, zoomSnap=0.25),
+            dcc.Interval(id="tick", interval=REFRESH_MS),
+        ])
+
+    app.layout = layout
+    app.server.add_url_rule("/cityops-css", "css", lambda: (
+        (ROOT / "assets" / "cityops.css").read_text(), 200, {"Content-Type": "text/css"}))
+
+    @app.callback([Output(f"naive-{d.id}", "data") for d in domains], Input("tick", "n_intervals"),
+                  prevent_initial_call=True)
+    def refresh(_n):
+        return collections()
+
+    return app
+
+
+# -- the city ---------------------------------------------------------------------------
+def build_city(n: int, var_dir: Path):
+    from app import create_app
+
+    settings = Settings(var_dir=var_dir, devices=n, refresh_ms=REFRESH_MS)
+    engine = make_engine(settings)
+    upgrade_schema(engine)
+    dash_app = create_app(settings)
+    store = dash_app.server.extensions["cityops"]
+    seed_devices(engine, store.config, n, settings.seed)
+    ids = list(store.devices()["id"])
+    now = time.time()
+    for i in range(0, len(ids), 20_000):
+        store.redis.hset(streams.LAST_SEEN, mapping={d: now for d in ids[i:i + 20_000]})
+    return dash_app, store, ids
+
+
+def make_offline(store, ids: list[str], share: float, seed: int) -> None:
+    """1 % of devices fall silent: their last report moves an hour back."""
+    rng = random.Random(seed)
+    chosen = rng.sample(ids, max(1, int(len(ids) * share)))
+    store.redis.hset(streams.LAST_SEEN, mapping={d: time.time() - 3600 for d in chosen})
+
+
+# -- measuring in the browser -----------------------------------------------------------
+OBSERVE = """() => {
+  window.__muts = [];
+  const pane = document.querySelector('.leaflet-marker-pane');
+  new MutationObserver(() => window.__muts.push(performance.timeOrigin + performance.now()))
+    .observe(pane, {subtree: true, childList: true, attributes: true});
+}"""
+DRAWN = """(glyphs) => {
+  const seen = new Set([...document.querySelectorAll('.dev > span, .cluster-glyph')]
+                       .map(e => e.textContent.trim()));
+  const naive = [...document.querySelectorAll('.dev, .cluster')].map(e => e.textContent.trim()[0]);
+  naive.forEach(g => seen.add(g));
+  return glyphs.every(g => seen.has(g));
+}"""
+
+
+def measure(browser, url: str, glyphs: list[str], is_map_data, is_refresh, change) -> tuple:
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    urls: dict[str, str] = {}
+    sizes: dict[str, int] = {}
+    cdp.on("Network.responseReceived",
+           lambda e: urls.__setitem__(e["requestId"], e["response"]["url"]))
+    cdp.on("Network.loadingFinished",
+           lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])))
+    page.route("**/tile.openstreetmap.org/**", lambda r: r.abort())
+    start = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    try:
+        page.wait_for_function(DRAWN, arg=glyphs, timeout=TIMEOUT_S * 1000, polling=50)
+        first = time.perf_counter() - start
+    except Exception:
+        first = None
+    page.wait_for_timeout(1500)
+    map_bytes = sum(size for rid, size in sizes.items() if is_map_data(urls.get(rid, "")))
+    refresh_ms, refresh_bytes = None, 0
+    if first is not None:
+        page.evaluate(OBSERVE)
+        changed_at = time.time() * 1000
+        change()
+        try:
+            with page.expect_response(lambda r: is_refresh(r, changed_at),
+                                      timeout=TIMEOUT_S * 1000) as info:
+                pass
+            response = info.value
+            response.finished()  # the timing's responseEnd is known only once the body is in
+            timing = response.request.timing
+            begin = timing["startTime"] + max(timing["requestStart"], 0)
+            end = timing["startTime"] + timing["responseEnd"]
+            refresh_bytes = int(response.headers.get("content-length") or len(response.body()))
+            page.wait_for_timeout(REFRESH_MS * 0.9)
+            muts = [m for m in page.evaluate("window.__muts") if end <= m <= end + REFRESH_MS * 0.9]
+            refresh_ms = (max(muts) if muts else end) - begin
+        except Exception as exc:
+            print(f"  refresh not measured: {exc!r}"[:200], file=sys.stderr)
+    context.close()
+    return first, map_bytes, refresh_ms, refresh_bytes
+
+
+def ours_refresh(response, changed_at: float) -> bool:
+    if "_dash-update-component" not in response.url:
+        return False
+    body = response.request.post_data or ""
+    if '"map-status"' not in body.split('"inputs"')[0]:
+        return False
+    if response.request.timing["startTime"] < changed_at:
+        return False
+    reply = response.text()
+    return '"delta"' in reply and '"delta": {}' not in reply and '"delta":{}' not in reply
+
+
+def naive_refresh(response, changed_at: float) -> bool:
+    return ("_dash-update-component" in response.url
+            and response.request.timing["startTime"] > changed_at + 50)
+
+
+def run_size(browser, n: int) -> list[Figures]:
+    with tempfile.TemporaryDirectory(prefix="cityops-map-bench-") as tmp:
+        t0 = time.perf_counter()
+        dash_app, store, ids = build_city(n, Path(tmp) / "var")
+        glyphs = [d.glyph for d in store.config.domains]
+        print(f"  {n:,} devices seeded in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        ours = Server(dash_app.server)
+        ours.start()
+        base = Server(naive_app(store).server)  # reads the same Store, without its cache
+        base.start()
+        out = []
+        # Screens visit a running server: warm it (caches, imports) with one visit each first.
+        for url in (ours.url + "/?lang=en", base.url + "/"):
+            warm = browser.new_page()
+            warm.goto(url)
+            warm.wait_for_function(DRAWN, arg=glyphs, timeout=TIMEOUT_S * 1000)
+            warm.close()
+        for name, url, is_data, is_refresh, seed in (
+            ("CityOps (geobuf once + status deltas)", ours.url + "/?lang=en",
+             lambda u: "/api/v1/map/" in u or "_dash-update-component" in u or "_dash-layout" in u,
+             ours_refresh, 1),
+            ("naive (GeoJSON re-sent every refresh)", base.url + "/",
+             lambda u: "_dash-update-component" in u or "_dash-layout" in u, naive_refresh, 2),
+        ):
+            first, size, refresh, refresh_bytes = measure(
+                browser, url, glyphs, is_data, is_refresh,
+                lambda seed=seed: make_offline(store, ids, 0.01, seed))
+            out.append(Figures(name, n, first, size, refresh, refresh_bytes))
+            print(f"  {n:,} {name}: first {first}, {size:,} B, refresh {refresh} ms",
+                  file=sys.stderr)
+        ours.httpd.shutdown()
+        base.httpd.shutdown()
+        shutdown_embedded()
+        return out
+
+
+def fmt(x, unit: str, scale: float = 1.0, digits: int = 2) -> str:
+    return "timeout" if x is None else f"{x * scale:,.{digits}f} {unit}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    p = argparse.ArgumentParser(prog="python -m bench.map_render", description=__doc__)
+    p.add_argument("--sizes", default="10000,100000,250000")
+    args = p.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print("command : " + shlex.join([".venv/bin/python", "-m", "bench.map_render",
+                                     *(sys.argv[1:] if argv is None else argv)]))
+    print(f"machine : {os.cpu_count()} CPUs, {platform.platform()}, Chromium headless "
+          f"{VIEWPORT['width']}x{VIEWPORT['height']}, refresh every {REFRESH_MS} ms")
+    from playwright.sync_api import sync_playwright
+
+    rows: list[Figures] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        for n in sizes:
+            rows += run_size(browser, n)
+        browser.close()
+    print()
+    print(f"{'devices':>8}  {'approach':<40} {'first render':>13} {'map bytes':>12} "
+          f"{'refresh (1 %)':>14} {'refresh bytes':>14}")
+    for r in rows:
+        print(f"{r.devices:>8,}  {r.approach:<40} {fmt(r.first_render_s, 's'):>13} "
+              f"{r.map_bytes / 1e6:>9.2f} MB {fmt(r.refresh_ms, 'ms', digits=0):>14} "
+              f"{r.refresh_bytes / 1e3:>11.1f} kB")
+    print()
+    for n in sizes:
+        ours, naive = [r for r in rows if r.devices == n]
+        ratio = (f"{naive.refresh_ms / ours.refresh_ms:.1f}x faster"
+                 if ours.refresh_ms and naive.refresh_ms else "n/a")
+        print(f"{n:>8,}  refresh: {ratio}; map bytes: "
+              f"{naive.map_bytes / max(ours.map_bytes, 1):.1f}x fewer; first render: "
+              f"{fmt(ours.first_render_s, 's')} vs {fmt(naive.first_render_s, 's')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
