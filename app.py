@@ -17,6 +17,7 @@ from dash import Dash
 from flask import Flask, request
 
 from callbacks import live, map_data, map_view
+from components.display_mode import MODE_COOKIE, MODES
 from components.i18n import LANG_COOKIE, LANGUAGES
 from data_access.app_context import EXTENSION
 from data_access.cache import cache, cache_config
@@ -38,7 +39,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     cache.init_app(server)
     store = Store(settings, config, make_engine(settings), connect(settings))
     server.extensions[EXTENSION] = store
-    server.after_request(_remember_language)
+    server.after_request(_remember_choices)
     server.config["MAX_CONTENT_LENGTH"] = http_source.MAX_BODY  # also bounds chunked bodies
     server.register_blueprint(http_source.blueprint)
 
@@ -64,12 +65,15 @@ def create_app(settings: Settings | None = None) -> Dash:
     return app
 
 
-def _remember_language(response):
-    """?lang=xx on a page load is remembered, so the next visit opens in the same language."""
-    lang = request.args.get("lang")
-    if lang in LANGUAGES and request.method == "GET":
-        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="Lax",
-                            httponly=True)
+def _remember_choices(response):
+    """?lang= and ?mode= on a page load are remembered: a wall screen reopens as a wall."""
+    if request.method != "GET":
+        return response
+    for arg, allowed, cookie in (("lang", LANGUAGES, LANG_COOKIE), ("mode", MODES, MODE_COOKIE)):
+        value = request.args.get(arg)
+        if value in allowed:
+            response.set_cookie(cookie, value, max_age=365 * 86400, samesite="Lax",
+                                httponly=True)
     return response
 
 

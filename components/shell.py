@@ -42,9 +42,11 @@ def header(config: CityConfig, lang: str, active_path: str) -> html.Header:
     )
 
 
-def page_shell(config: CityConfig, lang: str, active_path: str, children: list) -> html.Div:
+def page_shell(config: CityConfig, lang: str, active_path: str, children: list,
+               mode: str = "laptop") -> html.Div:
     return html.Div(
-        className="shell",
+        className=f"shell mode-{mode}",
+        id="shell",
         lang=lang,
         children=[
             header(config, lang, active_path),

@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from components.alarm_list import alarm_items, severity_counts
 from components.device_map import device_map
+from components.display_mode import resolve_mode
 from components.i18n import resolve_language, t
 from components.kpi_strip import kpi_cards
 from components.shell import page_shell
@@ -16,7 +17,7 @@ dash.register_page(__name__, path="/", name="Overview", order=0,
                    nav_label={"el": t("nav_overview", "el"), "en": t("nav_overview", "en")})
 
 
-def layout(lang: str | None = None, **_query) -> html.Div:
+def layout(lang: str | None = None, mode: str | None = None, **_query) -> html.Div:
     store = current_store()
     config = store.config
     lang = resolve_language(lang, config.city.default_language)
@@ -38,4 +39,4 @@ def layout(lang: str | None = None, **_query) -> html.Div:
         dcc.Interval(id="live-tick", interval=store.settings.refresh_ms),
         dcc.Store(id="page-lang", data=lang),
     ]
-    return page_shell(config, lang, "/", body)
+    return page_shell(config, lang, "/", body, resolve_mode(mode))

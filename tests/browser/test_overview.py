@@ -102,3 +102,32 @@ def test_a_marker_popup_shows_live_values_with_units(live_app, open_page):
     expect(popup).to_contain_text("µg/m³", timeout=10_000)
     expect(popup).to_contain_text("Last seen")
     assert page.errors == []
+
+
+def test_wall_mode_drops_navigation_and_is_remembered(live_app, open_page):
+    page = open_page(live_app["url"] + "/?lang=en&mode=wall", 1920, 1080)
+    expect(page.locator(".shell.mode-wall")).to_be_visible()
+    expect(page.locator(".nav")).to_be_hidden()
+    expect(page.locator("#alarm-title")).to_be_visible()
+    wall_size = page.locator("#kpi-traffic .kpi-value").evaluate(
+        "e => parseFloat(getComputedStyle(e).fontSize)")
+    page.goto(live_app["url"] + "/")  # a restarted wall screen opens as a wall again
+    expect(page.locator(".shell.mode-wall")).to_be_visible()
+    page.goto(live_app["url"] + "/?mode=laptop")
+    expect(page.locator(".nav")).to_be_visible()
+    laptop_size = page.locator("#kpi-traffic .kpi-value").evaluate(
+        "e => parseFloat(getComputedStyle(e).fontSize)")
+    assert wall_size > 1.3 * laptop_size
+    assert page.errors == []
+
+
+def test_tablet_mode_targets_are_big_enough_to_tap(live_app, open_page):
+    page = open_page(live_app["url"] + "/?lang=en&mode=tablet", 768, 1024)
+    expect(page.locator(".shell.mode-tablet")).to_be_visible()
+    targets = page.locator(".nav-link, .lang-link, .leaflet-control-layers label, "
+                           ".leaflet-control-zoom a")
+    expect(targets.first).to_be_visible()
+    for box in [targets.nth(i).bounding_box() for i in range(targets.count())]:
+        assert box["height"] >= 44, box
+    page.screenshot(path=str(ARTIFACTS / "overview-tablet-mode.png"))
+    assert page.errors == []
