@@ -117,7 +117,7 @@ def test_wall_mode_drops_navigation_and_is_remembered(live_app, open_page):
     expect(page.locator(".nav")).to_be_visible()
     laptop_size = page.locator("#kpi-traffic .kpi-value").evaluate(
         "e => parseFloat(getComputedStyle(e).fontSize)")
-    assert wall_size > 1.3 * laptop_size
+    assert wall_size > 1.2 * laptop_size  # read from the back of the room
     assert page.errors == []
 
 
