@@ -11,6 +11,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 
 import click
 from dash import Dash
@@ -189,6 +190,23 @@ def _run_workers(simulate: bool, serve: bool) -> None:
         workers.shutdown()
         shutdown_embedded()
         sys.stdout.flush()
+
+
+class ServerThread(threading.Thread):
+    """The app served by werkzeug in a thread on a free port: for tests and benchmarks."""
+
+    def __init__(self, flask_app: Flask) -> None:
+        from werkzeug.serving import make_server
+
+        super().__init__(daemon=True)
+        self.httpd = make_server("127.0.0.1", 0, flask_app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}"
+
+    def run(self) -> None:
+        self.httpd.serve_forever()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
 
 
 def __getattr__(name: str):

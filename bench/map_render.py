@@ -24,15 +24,14 @@ import random
 import shlex
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import dash_leaflet as dl
 from dash import Dash, Input, Output, dcc, html
-from werkzeug.serving import make_server
 
+from app import ServerThread
 from data_access import streams
 from data_access.db import make_engine, upgrade_schema
 from data_access.redis_conn import shutdown_embedded
@@ -55,16 +54,6 @@ class Figures:
     map_bytes: int
     refresh_ms: float | None
     refresh_bytes: int
-
-
-class Server(threading.Thread):
-    def __init__(self, flask_app) -> None:
-        super().__init__(daemon=True)
-        self.httpd = make_server("127.0.0.1", 0, flask_app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}"
-
-    def run(self) -> None:
-        self.httpd.serve_forever()
 
 
 # -- the baseline -----------------------------------------------------------------------
@@ -221,9 +210,9 @@ def run_size(browser, n: int) -> list[Figures]:
         dash_app, store, ids = build_city(n, Path(tmp) / "var")
         glyphs = [d.glyph for d in store.config.domains]
         print(f"  {n:,} devices seeded in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-        ours = Server(dash_app.server)
+        ours = ServerThread(dash_app.server)
         ours.start()
-        base = Server(naive_app(store).server)  # reads the same Store, without its cache
+        base = ServerThread(naive_app(store).server)  # reads the same Store, without its cache
         base.start()
         out = []
         # Screens visit a running server: warm it (caches, imports) with one visit each first.

@@ -3,7 +3,7 @@ wall (control room, 3-5 m away), tablet (touch), laptop (full navigation, the de
 
 from __future__ import annotations
 
-from flask import has_request_context, request
+from components.preferences import remembered
 
 MODES = ("wall", "tablet", "laptop")
 MODE_COOKIE = "cityops_mode"
@@ -11,10 +11,4 @@ DEFAULT_MODE = "laptop"
 
 
 def resolve_mode(explicit: str | None) -> str:
-    if explicit in MODES:
-        return explicit
-    if has_request_context():
-        remembered = request.cookies.get(MODE_COOKIE)
-        if remembered in MODES:
-            return remembered
-    return DEFAULT_MODE
+    return remembered(explicit, MODES, MODE_COOKIE, DEFAULT_MODE)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import has_request_context, request
+from components.preferences import remembered
 
 LANGUAGES = ("el", "en")
 LANG_COOKIE = "cityops_lang"
@@ -49,10 +49,4 @@ def t(key: str, lang: str, **fmt: object) -> str:
 
 def resolve_language(explicit: str | None, default: str) -> str:
     """?lang= wins, then the remembered cookie, then the city's default language."""
-    if explicit in LANGUAGES:
-        return explicit
-    if has_request_context():
-        remembered = request.cookies.get(LANG_COOKIE)
-        if remembered in LANGUAGES:
-            return remembered
-    return default if default in LANGUAGES else "en"
+    return remembered(explicit, LANGUAGES, LANG_COOKIE, default)

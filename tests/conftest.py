@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -105,20 +104,3 @@ def sqlite_backend(tmp_path: Path, config: CityConfig) -> Iterator[Backend]:
     yield Backend("sqlite", settings, engine, connect(settings), config)
     engine.dispose()
     shutdown_embedded()
-
-
-class ServerThread(threading.Thread):
-    """The real app on a free port, served by werkzeug in a thread."""
-
-    def __init__(self, flask_app) -> None:
-        from werkzeug.serving import make_server
-
-        super().__init__(daemon=True)
-        self.httpd = make_server("127.0.0.1", 0, flask_app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}"
-
-    def run(self) -> None:
-        self.httpd.serve_forever()
-
-    def stop(self) -> None:
-        self.httpd.shutdown()

@@ -15,7 +15,6 @@ from data_access.db import make_engine, upgrade_schema
 from data_access.redis_conn import connect, shutdown_embedded
 from data_access.seed import seed_devices
 from data_access.settings import ROOT, Settings
-from tests.conftest import ServerThread
 
 CHROMIUM = os.environ.get("CITYOPS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -38,7 +37,7 @@ BLANK_TILE = base64.b64decode(
 
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory) -> Iterator[dict]:
-    from app import create_app
+    from app import ServerThread, create_app
     from ingest.workers import Workers
 
     var = tmp_path_factory.mktemp("live") / "var"
