@@ -100,7 +100,9 @@ class Store:
         frame["last_seen"] = pd.to_numeric(pd.Series(seen, index=frame.index, dtype=object)
                                            .map(lambda v: v and float(v)), errors="coerce")
         alarms = self.active_alarms()
-        live = alarms[alarms["state"] != "shelved"]
+        # The map shows what is wrong now: cleared (awaiting acknowledgement) and shelved
+        # alarms stay in the list but no longer colour their device.
+        live = alarms[alarms["state"].isin(["active_unack", "active_ack"])]
         not_offline = live[live["type"] != OFFLINE]
         worst = not_offline.sort_values("rank").drop_duplicates("device_id")
         offline = set(live.loc[live["type"] == OFFLINE, "device_id"])

@@ -73,6 +73,9 @@ def test_alarm_from_an_outside_producer_appears_without_reload(live_app, open_pa
     # Its marker turns to alarm without a reload.
     expect(page.locator(f'.dev-icon[data-device-id="{station}"] .dev-alarm')).to_be_visible(
         timeout=10_000)
+    for event in ("acknowledged", "cleared"):  # leave the station normal for the next tests
+        store.redis.xadd(streams.ALARMS, {"event": event, "alarm_id": alarm_id, "user": "test"})
+    expect(item).to_have_count(0, timeout=10_000)
     assert page.errors == []
 
 
@@ -130,4 +133,20 @@ def test_tablet_mode_targets_are_big_enough_to_tap(live_app, open_page):
     for box in [targets.nth(i).bounding_box() for i in range(targets.count())]:
         assert box["height"] >= 44, box
     page.screenshot(path=str(ARTIFACTS / "overview-tablet-mode.png"))
+    assert page.errors == []
+
+
+def test_a_reading_over_threshold_recolours_its_marker_without_reload(live_app, open_page):
+    """Telemetry in -> rule -> alarms stream -> alarm store -> status delta -> marker."""
+    page = open_page(live_app["url"] + "/?lang=en", 1440, 900)
+    marker = page.locator(f'.dev-icon[data-device-id="{AIR_STATION}"]')
+    expect(marker).to_be_visible(timeout=10_000)
+    in_alarm = page.locator(f'.dev-icon[data-device-id="{AIR_STATION}"] .dev-alarm')
+    expect(in_alarm).to_have_count(0, timeout=10_000)  # normal before the reading
+    store = live_app["store"]
+    store.redis.xadd(streams.TELEMETRY, {
+        "device_id": AIR_STATION, "ts": datetime.now(UTC).isoformat(),
+        "values": '{"no2": 260.0, "pm10": 20.0}', "source": "test"})
+    expect(in_alarm).to_be_visible(timeout=10_000)
+    expect(page.locator(".alarm-item", has_text="NO₂ very poor")).to_be_visible()
     assert page.errors == []
