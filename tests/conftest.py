@@ -24,7 +24,7 @@ from data_access.seed import seed_devices
 from data_access.settings import ROOT, Settings
 
 PG_ADMIN_URL = os.environ.get("CITYOPS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
-REDIS_SERVER_URL = os.environ.get("CITYOPS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_SERVER = os.environ.get("CITYOPS_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 
 
 def _reachable(host: str, port: int) -> bool:
@@ -57,6 +57,24 @@ def pg_database() -> Iterator[str]:
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def redis_server_url() -> Iterator[str]:
+    """A database of the Redis server that no other test run on this machine is using:
+    claimed with SET NX in db 0, so two suites at once do not flush each other's streams."""
+    if not _reachable("127.0.0.1", 6379):
+        pytest.skip("Redis server is not running on 127.0.0.1:6379; server-only case skipped")
+    admin = redis.Redis.from_url(REDIS_SERVER + "/0")
+    token = uuid.uuid4().hex
+    for db in range(15, 0, -1):
+        if admin.set(f"cityops:test-db:{db}", token, nx=True, ex=3600):
+            break
+    else:
+        pytest.skip("every Redis database is claimed by another test run")
+    yield f"{REDIS_SERVER}/{db}"
+    if admin.get(f"cityops:test-db:{db}") == token.encode():
+        admin.delete(f"cityops:test-db:{db}")
+
+
 @dataclass
 class Backend:
     """One real SQL database and one real Redis, migrated and seeded with the demo city."""
@@ -80,10 +98,9 @@ def backend(request, tmp_path: Path, config: CityConfig) -> Iterator[Backend]:
     if request.param == "sqlite":
         settings = Settings(var_dir=tmp_path / "var")
     else:
-        if not _reachable("127.0.0.1", 6379):
-            pytest.skip("Redis server is not running on 127.0.0.1:6379; server-only case skipped")
-        settings = Settings(var_dir=tmp_path / "var", database_url=request.getfixturevalue(
-            "pg_database"), redis_url=REDIS_SERVER_URL)
+        settings = Settings(var_dir=tmp_path / "var",
+                            database_url=request.getfixturevalue("pg_database"),
+                            redis_url=request.getfixturevalue("redis_server_url"))
     engine = make_engine(settings)
     upgrade_schema(engine)
     r = connect(settings)
