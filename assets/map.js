@@ -113,7 +113,8 @@ window.cityops = window.cityops || {};
       .filter(Boolean).map(x => `<div>${x}</div>`).join("");
     return `<div class="popup"><b>${escapeHtml(d.name)}</b><div>${escapeHtml(d.kind)} · ` +
            `${escapeHtml(d.unit)}</div>${health}<table>${rows.join("")}</table>` +
-           `<code>${escapeHtml(d.id)}</code></div>`;
+           `<a class="popup-link" href="${escapeHtml(d.href)}">${escapeHtml(d.labels.open)} →</a>` +
+           `<br><code>${escapeHtml(d.id)}</code></div>`;
   }
 
   window.cityops.map = {

@@ -34,7 +34,9 @@ def device_response(device_id: str) -> Response:
     detail = store.device_detail(device_id, lang)
     if detail is None:
         abort(404)
-    detail["labels"] = {"last_seen": t("last_seen", lang), "battery": t("battery", lang)}
+    detail["labels"] = {"last_seen": t("last_seen", lang), "battery": t("battery", lang),
+                        "open": t("open_device", lang)}
+    detail["href"] = f"/devices/{device_id}?lang={lang}"
     return jsonify(detail)
 
 

@@ -38,6 +38,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "since": {"el": "από", "en": "since"},
     "last_seen": {"el": "Τελευταία αναφορά", "en": "Last seen"},
     "battery": {"el": "Μπαταρία", "en": "Battery"},
+    "kind": {"el": "Είδος", "en": "Kind"},
+    "unit": {"el": "Δημοτική ενότητα", "en": "Municipal unit"},
+    "history": {"el": "Ιστορικό", "en": "History"},
+    "device_alarms": {"el": "Συναγερμοί συσκευής", "en": "Device alarms"},
+    "device_unknown": {"el": "Άγνωστη συσκευή", "en": "Unknown device"},
+    "open_device": {"el": "Σελίδα συσκευής", "en": "Device page"},
+    "state_closed": {"el": "Κλειστός", "en": "Closed"},
 }
 
 

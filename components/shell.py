@@ -12,6 +12,8 @@ from data_access.city_config import CityConfig, text
 def nav_links(lang: str, active_path: str) -> list:
     links = []
     for page in dash.page_registry.values():
+        if page.get("nav_label") is None:  # pages reached by a link, not from the menu
+            continue
         label = page.get("nav_label", {}).get(lang) or page["name"]
         cls = "nav-link active" if page["path"] == active_path else "nav-link"
         links.append(dcc.Link(label, href=f"{page['path']}?lang={lang}", className=cls))

@@ -22,7 +22,7 @@ from data_access.cache import cache, memoized
 from data_access.city_config import CityConfig, text
 from data_access.kpis import kpi_strip
 from data_access.map_data import diff_codes, positions_geobuf, status_codes
-from data_access.models import Alarm, Device
+from data_access.models import Alarm, Device, Reading
 from data_access.settings import Settings
 from data_access.status import statuses
 from data_access.streams import OFFLINE, OPEN_STATES, SEVERITY_RANK
@@ -146,6 +146,29 @@ class Store:
             "values": {m: {"value": v, "unit": kind.metrics.get(m, "")}
                        for m, v in (latest.get("values") or {}).items()},
         }
+
+    # -- one device: history and alarms (department heads drill down here) -------------
+    def device_history(self, device_id: str, since: datetime) -> pd.DataFrame:
+        """Readings of one device since `since` (UTC): columns metric, ts (UTC), value."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(Reading.metric, Reading.ts, Reading.value)
+                .where(Reading.device_id == device_id, Reading.ts >= since)
+                .order_by(Reading.metric, Reading.ts)
+            ).all()
+        frame = pd.DataFrame(rows, columns=["metric", "ts", "value"])
+        frame["ts"] = pd.to_datetime(frame["ts"], utc=True)
+        return frame
+
+    def device_alarms(self, device_id: str, limit: int = 50) -> pd.DataFrame:
+        cols = ["alarm_id", "severity", "type", "message", "state", "value", "raised_at",
+                "updated_at", "count"]
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(*[getattr(Alarm, c) for c in cols]).where(Alarm.device_id == device_id)
+                .order_by(Alarm.updated_at.desc()).limit(limit)
+            ).all()
+        return pd.DataFrame(rows, columns=cols)
 
     # -- KPI strip: one computation per bucket for every screen ------------------------
     def kpi_figures(self, lang: str) -> list:

@@ -59,3 +59,20 @@ def test_device_popup_data_is_in_the_readers_language(backend):
     assert data["values"] == {"fill_level": {"value": 42.0, "unit": "%"}}
     assert data["battery"] == 80
     assert client.get("/api/v1/devices/nope").status_code == 404
+
+
+def test_device_history_returns_the_readings_in_range(backend):
+    from datetime import UTC, datetime, timedelta
+
+    from ingest.telemetry_consumer import TelemetryConsumer
+    from tests.integration.helpers import send, telemetry
+
+    device = "hydro_station-lilantio-00001"
+    now = datetime.now(UTC)
+    send(backend.redis, *[telemetry(device, {"water_level": 0.5 + i / 10}, now - timedelta(hours=h))
+                          for i, h in enumerate((30, 5, 1))])
+    TelemetryConsumer(backend.redis, backend.engine, backend.config, block_ms=10).step()
+    store = Store(backend.settings, backend.config, backend.engine, backend.redis)
+    day = store.device_history(device, now - timedelta(hours=24))
+    assert list(day["value"]) == [0.6, 0.7]  # the 30-hour-old reading is outside the range
+    assert str(day["ts"].dt.tz) == "UTC"

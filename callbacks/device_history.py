@@ -1,0 +1,45 @@
+"""History charts of the device page, one per metric, for the chosen time range."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from dash import Input, Output, State, dcc, html
+
+from components.i18n import t
+from components.time_range import range_start
+from data_access.app_context import current_store
+
+CHART_LAYOUT = {"template": "plotly_dark", "paper_bgcolor": "#22262c",
+                "plot_bgcolor": "#22262c", "margin": {"l": 50, "r": 16, "t": 36, "b": 36},
+                "height": 240, "font": {"size": 14}}
+
+
+def history_figures(frame, units: dict[str, str], tz: str) -> list:
+    charts = []
+    for metric, rows in frame.groupby("metric", sort=True):
+        mode = "lines+markers" if len(rows) < 60 else "lines"  # a few points must show
+        fig = go.Figure(go.Scattergl(x=rows["ts"].dt.tz_convert(tz), y=rows["value"],
+                                     mode=mode, line={"width": 2, "color": "#8cc8ff"},
+                                     marker={"size": 7}))
+        unit = units.get(metric, "")
+        fig.update_layout(title=f"{metric} ({unit})" if unit else metric, **CHART_LAYOUT)
+        charts.append(dcc.Graph(figure=fig, config={"displaylogo": False},
+                                className="history-chart", id={"type": "history", "m": metric}))
+    return charts
+
+
+def register(app) -> None:
+    @app.callback(
+        Output("device-charts", "children"),
+        Input("device-range", "value"),
+        State("device-id", "data"),
+        State("page-lang", "data"),
+    )
+    def draw(range_key, device_id, lang):
+        store = current_store()
+        frame = store.device_history(device_id, range_start(range_key))
+        if frame.empty:
+            return html.P(t("no_data", lang), className="muted")
+        kind = store.devices().set_index("id").loc[device_id, "kind"]
+        return history_figures(frame, store.config.kinds[kind].metrics,
+                               store.config.city.timezone)
