@@ -157,7 +157,9 @@ window.cityops = window.cityops || {};
     },
     onEachFeature: function (feature, layer) {
       if (!feature.properties || feature.properties.cluster) { return; }
-      layer.bindPopup("…");
+      // No auto-pan: moving the map re-clusters the layer, which would remove the marker and
+      // close the popup the reader just opened.
+      layer.bindPopup("…", {autoPan: false});
       layer.on("popupopen", (e) => {
         const lang = document.documentElement.lang || "en";
         fetch(`/api/v1/devices/${encodeURIComponent(feature.properties.id)}?lang=${lang}`)
