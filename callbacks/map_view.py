@@ -1,8 +1,12 @@
-"""Fit the city map to the municipality once it is drawn, at whatever size the screen is."""
+"""Where the city map looks: the whole municipality when drawn, a device when searched."""
 
 from __future__ import annotations
 
-from dash import Input, Output
+from dash import Input, Output, State, no_update
+
+from data_access.app_context import current_store
+
+FLY_ZOOM = 18  # past the clusters' maxZoom (17): the device stands alone
 
 
 def register(app, map_id: str = "city-map") -> None:
@@ -14,3 +18,31 @@ def register(app, map_id: str = "city-map") -> None:
         Output(map_id, "viewport"),
         Input(f"{map_id}-bounds", "data"),
     )
+
+    @app.callback(
+        Output("device-search", "options"),
+        Input("device-search", "search_value"),
+        State("page-lang", "data"),
+        prevent_initial_call=True,
+    )
+    def find(query, lang):
+        if not query or len(query.strip()) < 2:
+            return no_update
+        found = current_store().search_devices(query, lang)
+        return [{"label": f"{row.name} · {row.id}", "value": row.id}
+                for row in found.itertuples()]
+
+    @app.callback(
+        Output(map_id, "viewport", allow_duplicate=True),
+        Input("device-search", "value"),
+        prevent_initial_call=True,
+    )
+    def fly_to(device_id):
+        if not device_id:
+            return no_update
+        devices = current_store().devices()
+        row = devices[devices["id"] == device_id]
+        if row.empty:
+            return no_update
+        return {"center": [float(row["lat"].iloc[0]), float(row["lon"].iloc[0])],
+                "zoom": FLY_ZOOM, "transition": "flyTo", "options": {"duration": 1.2}}

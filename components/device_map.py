@@ -89,6 +89,9 @@ def device_map(config: CityConfig, settings: Settings, devices_version: str,
                           dl.ScaleControl(position="bottomleft", imperial=False)],
             ),
             legend(lang),
+            dcc.Dropdown(id="device-search", className="device-search", options=[],
+                         searchable=True, clearable=True,
+                         placeholder=t("search_device", lang)),
             # Read once by a clientside callback that fits the map to the whole municipality
             # for whatever screen it is on (callbacks/map_view.py).
             dcc.Store(id=f"{map_id}-bounds", data=city_bounds(config)),

@@ -39,6 +39,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "last_seen": {"el": "Τελευταία αναφορά", "en": "Last seen"},
     "battery": {"el": "Μπαταρία", "en": "Battery"},
     "kind": {"el": "Είδος", "en": "Kind"},
+    "search_device": {"el": "Αναζήτηση συσκευής…", "en": "Find a device…"},
     "unit": {"el": "Δημοτική ενότητα", "en": "Municipal unit"},
     "history": {"el": "Ιστορικό", "en": "History"},
     "device_alarms": {"el": "Συναγερμοί συσκευής", "en": "Device alarms"},

@@ -147,6 +147,16 @@ class Store:
                        for m, v in (latest.get("values") or {}).items()},
         }
 
+    def search_devices(self, query: str, lang: str, limit: int = 20) -> pd.DataFrame:
+        """Devices whose name or id contains `query` (any case): id, name, lat, lon."""
+        devices = self.devices()
+        name_col = "name_el" if lang == "el" else "name_en"
+        q = query.strip().lower()
+        hit = (devices[name_col].str.lower().str.contains(q, regex=False)
+               | devices["id"].str.contains(q, regex=False))
+        found = devices.loc[hit, ["id", name_col, "lat", "lon"]].head(limit)
+        return found.rename(columns={name_col: "name"})
+
     # -- one device: history and alarms (department heads drill down here) -------------
     def device_history(self, device_id: str, since: datetime) -> pd.DataFrame:
         """Readings of one device since `since` (UTC): columns metric, ts (UTC), value."""

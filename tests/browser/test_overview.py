@@ -150,3 +150,20 @@ def test_a_reading_over_threshold_recolours_its_marker_without_reload(live_app, 
     expect(in_alarm).to_be_visible(timeout=10_000)
     expect(page.locator(".alarm-item", has_text="NO₂ very poor")).to_be_visible()
     assert page.errors == []
+
+
+def test_device_search_flies_to_the_device(live_app, open_page):
+    page = open_page(live_app["url"] + "/?lang=en", 1440, 900)
+    expect(page.locator(".cluster-icon").first).to_be_visible(timeout=10_000)
+    page.locator("#device-search").click()
+    page.locator("input.dash-dropdown-search").fill("Vasiliko")
+    page.get_by_role("option", name="Lilas river - Vasiliko bridge").click()
+    marker = page.locator('.dev-icon[data-device-id="hydro_station-lilantio-00001"]')
+    expect(marker).to_be_visible(timeout=10_000)
+    page.wait_for_timeout(1500)  # the flight ends
+    box = marker.bounding_box()
+    map_box = page.locator(".leaflet-container").bounding_box()
+    centre = (map_box["x"] + map_box["width"] / 2, map_box["y"] + map_box["height"] / 2)
+    assert abs(box["x"] + box["width"] / 2 - centre[0]) < 40
+    assert abs(box["y"] + box["height"] / 2 - centre[1]) < 40
+    assert page.errors == []
