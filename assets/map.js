@@ -19,7 +19,21 @@ window.cityops = window.cityops || {};
     const d = hideout.domain;
     drawn[d] = drawn[d] || {style: hideout, markers: new Map(), clusters: new Set(),
                             owner: new Map()};
+    drawn[d].style = hideout;  // the newest one: it carries the status filter
     return drawn[d];
+  }
+
+  function filtering(style) { return style && style.show && style.show.length < 5; }
+
+  // With a status filter on, a status change can move a device in or out of view: rebuild
+  // the filtered layers (a user choice, so rare; without a filter nothing is rebuilt).
+  function refilter(domains) {
+    for (const domain of domains) {
+      const d = drawn[domain];
+      if (!d || !filtering(d.style) || !window.dash_clientside) { continue; }
+      const hideout = Object.assign({}, d.style, {v: (d.style.v || 0) + 1});
+      window.dash_clientside.set_props({type: "domain-layer", domain: domain}, {hideout: hideout});
+    }
   }
 
   function worstOfCounts(counts) {
@@ -136,9 +150,14 @@ window.cityops = window.cityops || {};
         restyle(domain, changes);
         n += pairs.length;
       }
+      refilter(Object.keys(Object.assign({}, update.full || {}, update.delta || {})));
       window.cityops.lastApply = {version: update.version, changes: n,
                                   ms: performance.now() - t0};
       return n;
+    },
+    filter: function (feature, context) {
+      const h = context.hideout || {};
+      return !filtering(h) || h.show.includes(statusOf(feature, h));
     },
     pointToLayer: function (feature, latlng, context) {
       const h = context.hideout || {};

@@ -3,7 +3,7 @@ status changes (a small delta per tick, applied in the browser by assets/map.js)
 
 from __future__ import annotations
 
-from dash import Input, Output, State
+from dash import ALL, Input, Output, State
 from flask import Response, abort, jsonify, request
 
 from components.i18n import resolve_language, t
@@ -52,6 +52,17 @@ def register(app) -> None:
     )
     def status_update(_n, current):
         return current_store().status_update((current or {}).get("version"))
+
+    # A status filter rebuilds each layer with only the devices whose status is shown.
+    app.clientside_callback(
+        """function(show, hideouts) {
+            return hideouts.map(h => Object.assign({}, h, {show: show}));
+        }""",
+        Output({"type": "domain-layer", "domain": ALL}, "hideout"),
+        Input("status-filter", "value"),
+        State({"type": "domain-layer", "domain": ALL}, "hideout"),
+        prevent_initial_call=True,
+    )
 
     # Patch the browser's status arrays and restyle, in place, what is on screen.
     app.clientside_callback(

@@ -25,12 +25,17 @@ def city_bounds(config: CityConfig) -> list[list[float]]:
 
 
 def legend(lang: str) -> html.Div:
+    """The legend is also the status filter: untick a status to hide its devices."""
     return html.Div(
         className="map-legend",
-        children=[html.Span(t("legend", lang), className="legend-title")] + [
-            html.Span([html.Span(className=f"legend-mark dev dev-{s}"),
-                       t(f"status_{s}", lang)], className="legend-item")
-            for s in STATUSES
+        children=[
+            html.Span(t("legend", lang), className="legend-title"),
+            dcc.Checklist(
+                id="status-filter", value=list(STATUSES), className="legend-filter",
+                options=[{"label": html.Span([html.Span(className=f"legend-mark dev dev-{s}"),
+                                              t(f"status_{s}", lang)], className="legend-item"),
+                          "value": s} for s in STATUSES],
+            ),
         ],
     )
 
@@ -51,7 +56,9 @@ def device_map(config: CityConfig, settings: Settings, devices_version: str,
                 pointToLayer={"variable": JS + "pointToLayer"},
                 clusterToLayer={"variable": JS + "clusterToLayer"},
                 onEachFeature={"variable": JS + "onEachFeature"},
-                hideout={"domain": d.id, "color": d.color, "glyph": d.glyph},
+                filter={"variable": JS + "filter"},
+                hideout={"domain": d.id, "color": d.color, "glyph": d.glyph,
+                         "show": list(STATUSES)},
             ),
             name=f"{d.glyph} · {text(d.name, lang)}",
             checked=True,

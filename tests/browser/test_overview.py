@@ -149,6 +149,10 @@ def test_a_reading_over_threshold_recolours_its_marker_without_reload(live_app, 
         "values": '{"no2": 260.0, "pm10": 20.0}', "source": "test"})
     expect(in_alarm).to_be_visible(timeout=10_000)
     expect(page.locator(".alarm-item", has_text="NO₂ very poor")).to_be_visible()
+    store.redis.xadd(streams.TELEMETRY, {  # back to normal: the alarm clears, the marker too
+        "device_id": AIR_STATION, "ts": datetime.now(UTC).isoformat(),
+        "values": '{"no2": 40.0, "pm10": 20.0}', "source": "test"})
+    expect(in_alarm).to_have_count(0, timeout=10_000)
     assert page.errors == []
 
 
@@ -166,4 +170,16 @@ def test_device_search_flies_to_the_device(live_app, open_page):
     centre = (map_box["x"] + map_box["width"] / 2, map_box["y"] + map_box["height"] / 2)
     assert abs(box["x"] + box["width"] / 2 - centre[0]) < 40
     assert abs(box["y"] + box["height"] / 2 - centre[1]) < 40
+    assert page.errors == []
+
+
+def test_the_legend_filters_devices_by_status(live_app, open_page):
+    page = open_page(live_app["url"] + "/?lang=en", 1440, 900)
+    marker = page.locator(f'.dev-icon[data-device-id="{AIR_STATION}"]')
+    expect(marker).to_be_visible(timeout=10_000)
+    expect(marker).to_have_attribute("data-status", "ok", timeout=10_000)
+    page.locator(".legend-filter label", has_text="Normal").locator("input").uncheck()
+    expect(marker).to_have_count(0)  # a normal device is hidden ...
+    page.locator(".legend-filter label", has_text="Normal").locator("input").check()
+    expect(marker).to_be_visible()  # ... and back
     assert page.errors == []
