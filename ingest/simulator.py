@@ -8,6 +8,7 @@ fill and are emptied; a few devices fall silent for a while and a few batteries 
 from __future__ import annotations
 
 import heapq
+import logging
 import math
 import random
 import threading
@@ -21,6 +22,8 @@ import redis
 
 from data_access import streams
 from data_access.city_config import CityConfig
+
+log = logging.getLogger(__name__)
 
 STORM_EVERY = timedelta(hours=4)
 STORM_FIRST_AFTER = timedelta(minutes=2)
@@ -229,10 +232,14 @@ class Simulator:
         clock = clock or (lambda: datetime.now(UTC))
         while not stop.is_set():
             entries = self.due(clock())
-            for i in range(0, len(entries), 1000):
-                pipe = r.pipeline(transaction=False)
-                for fields in entries[i:i + 1000]:
-                    pipe.xadd(streams.TELEMETRY, fields, maxlen=streams.TELEMETRY_MAXLEN,
-                              approximate=True)
-                pipe.execute()
+            try:
+                for i in range(0, len(entries), 1000):
+                    pipe = r.pipeline(transaction=False)
+                    for fields in entries[i:i + 1000]:
+                        pipe.xadd(streams.TELEMETRY, fields, maxlen=streams.TELEMETRY_MAXLEN,
+                                  approximate=True)
+                    pipe.execute()
+            except redis.RedisError as exc:  # like a real device: this report is lost, go on
+                log.warning("simulator: Redis unavailable (%s); %d reports dropped", exc,
+                            len(entries))
             stop.wait(1.0)

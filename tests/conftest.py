@@ -109,7 +109,7 @@ def backend(request, tmp_path: Path, config: CityConfig) -> Iterator[Backend]:
     yield Backend(request.param, settings, engine, r, config)
     _clean(engine, r)
     engine.dispose()
-    shutdown_embedded()
+    shutdown_embedded(settings)
 
 
 @pytest.fixture
@@ -120,4 +120,4 @@ def sqlite_backend(tmp_path: Path, config: CityConfig) -> Iterator[Backend]:
     seed_devices(engine, config, None, settings.seed)
     yield Backend("sqlite", settings, engine, connect(settings), config)
     engine.dispose()
-    shutdown_embedded()
+    shutdown_embedded(settings)

@@ -53,7 +53,7 @@ def live_app(tmp_path_factory) -> Iterator[dict]:
     yield {"url": server.url, "store": store, "settings": settings}
     server.stop()
     workers.shutdown()
-    shutdown_embedded()
+    shutdown_embedded(settings)
 
 
 @pytest.fixture(scope="session")
