@@ -20,7 +20,7 @@ from flask import Flask, request
 from callbacks import device_history, live, map_data, map_view
 from components.display_mode import MODE_COOKIE, MODES
 from components.i18n import LANG_COOKIE, LANGUAGES
-from data_access.app_context import EXTENSION
+from data_access.app_context import EXTENSION, current_store
 from data_access.cache import cache, cache_config
 from data_access.city_config import load_config, text
 from data_access.db import make_engine, upgrade_schema
@@ -79,29 +79,29 @@ def _remember_choices(response):
     return response
 
 
-def _store() -> Store:
-    from flask import current_app
+def _seed(store: Store, total: int | None) -> int:
+    """Seed the demo city and drop what was cached about the previous device set."""
+    from data_access.seed import seed_devices
 
-    return current_app.extensions[EXTENSION]
+    n = seed_devices(store.engine, store.config, total, store.settings.seed)
+    cache.clear()
+    store.forget_devices()
+    return n
 
 
 def _register_cli(server: Flask) -> None:
     @server.cli.command("db-upgrade")
     def db_upgrade() -> None:
         """Create or upgrade the SQL schema (Alembic)."""
-        upgrade_schema(_store().engine)
-        click.echo(f"schema up to date on {_store().engine.url.render_as_string()}")
+        upgrade_schema(current_store().engine)
+        click.echo(f"schema up to date on {current_store().engine.url.render_as_string()}")
 
     @server.cli.command("seed")
     @click.option("--devices", type=int, default=None, help="Scale the demo city to N devices.")
     def seed(devices: int | None) -> None:
         """Put the demo city's devices into SQL (the plan's inventory, or N with its mix)."""
-        from data_access.seed import seed_devices
-
-        store = _store()
-        n = seed_devices(store.engine, store.config, devices or store.settings.devices,
-                         store.settings.seed)
-        cache.clear()
+        store = current_store()
+        n = _seed(store, devices or store.settings.devices)
         click.echo(f"seeded {n} devices")
 
     @server.cli.command("ingest")
@@ -115,8 +115,6 @@ def _register_cli(server: Flask) -> None:
     @click.option("--port", default=1883, show_default=True)
     def mqtt(host: str, port: int) -> None:
         """Bridge LoRaWAN uplinks (ChirpStack v4, The Things Stack v3) from MQTT to telemetry."""
-        import threading
-
         from ingest import mqtt_source
         from ingest.workers import consumer_name
 
@@ -124,34 +122,27 @@ def _register_cli(server: Flask) -> None:
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         click.echo(f"CityOps: bridging MQTT uplinks from {host}:{port}")
         with contextlib.suppress(KeyboardInterrupt):
-            mqtt_source.run(_store().redis, host, port, stop, client_id=consumer_name("mqtt"))
+            mqtt_source.run(current_store().redis, host, port, stop,
+                            client_id=consumer_name("mqtt"))
 
     @server.cli.command("simulate")
     def simulate() -> None:
         """Run only the demo-city simulator, writing to the telemetry stream."""
-        import threading
-        from datetime import UTC, datetime
+        from ingest.workers import new_simulator
 
-        from ingest.simulator import Simulator
-        from ingest.workers import load_sim_devices
-
-        store = _store()
+        store = current_store()
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        sim = Simulator(load_sim_devices(store.engine), store.config, store.settings.seed,
-                        datetime.now(UTC))
+        sim = new_simulator(store.engine, store.config, store.settings.seed)
         with contextlib.suppress(KeyboardInterrupt):
             sim.run(store.redis, stop)
 
     @server.cli.command("run-all")
     def run_all() -> None:
         """Everything in one process tree: schema, seed, workers, simulator and the web app."""
-        from data_access.seed import seed_devices
-
-        store = _store()
+        store = current_store()
         upgrade_schema(store.engine)
-        n = seed_devices(store.engine, store.config, store.settings.devices, store.settings.seed)
-        cache.clear()
+        n = _seed(store, store.settings.devices)
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         click.echo(f"CityOps: {n} devices; redis {redis_url(store.settings)}; "
                    f"sql {store.engine.url.render_as_string()}")
@@ -163,7 +154,7 @@ def _run_workers(simulate: bool, serve: bool) -> None:
 
     from ingest.workers import Workers
 
-    store = _store()
+    store = current_store()
     workers = Workers(store.redis, store.engine, store.config, seed=store.settings.seed,
                       simulate=simulate).start()
     # Ctrl-C and SIGTERM both end in the `finally` below, which stops workers and Redis;

@@ -40,6 +40,6 @@ def register(app) -> None:
         frame = store.device_history(device_id, range_start(range_key))
         if frame.empty:
             return html.P(t("no_data", lang), className="muted")
-        kind = store.devices().set_index("id").loc[device_id, "kind"]
+        kind = store.device_row(device_id)["kind"]
         return history_figures(frame, store.config.kinds[kind].metrics,
                                store.config.city.timezone)

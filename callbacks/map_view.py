@@ -40,9 +40,8 @@ def register(app, map_id: str = "city-map") -> None:
     def fly_to(device_id):
         if not device_id:
             return no_update
-        devices = current_store().devices()
-        row = devices[devices["id"] == device_id]
-        if row.empty:
+        row = current_store().device_row(device_id)
+        if row is None:
             return no_update
-        return {"center": [float(row["lat"].iloc[0]), float(row["lon"].iloc[0])],
+        return {"center": [float(row["lat"]), float(row["lon"])],
                 "zoom": FLY_ZOOM, "transition": "flyTo", "options": {"duration": 1.2}}

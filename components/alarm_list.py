@@ -3,7 +3,6 @@ colour for severity, never colour alone."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -65,6 +64,3 @@ def alarm_items(alarms: pd.DataFrame, names: dict[str, str], units: dict[str, st
         items.append(html.Li(t("more_alarms", lang, n=len(alarms) - limit), className="alarm-more"))
     return items
 
-
-def now_label(tz: ZoneInfo) -> str:
-    return datetime.now(tz).strftime("%H:%M:%S")

@@ -3,6 +3,7 @@ and Redis, and it decides what is cached and for how long (flask-caching on Redi
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -29,6 +30,11 @@ from data_access.streams import OFFLINE, OPEN_STATES, SEVERITY_RANK
 
 STATUS_BUCKET_S = 1.0
 DEVICES_TTL_S = 60.0
+def name_column(lang: str) -> str:
+    """The devices() column with device names in `lang`."""
+    return "name_el" if lang == "el" else "name_en"
+
+
 DEVICE_COLUMNS = ["id", "name_el", "name_en", "kind", "domain", "unit", "lat", "lon",
                   "connectivity"]
 
@@ -64,6 +70,12 @@ class Store:
     def forget_devices(self) -> None:
         """After a re-seed in this process."""
         self._devices = None
+
+    def device_row(self, device_id: str) -> pd.Series | None:
+        """One device's row of devices(), or None if there is no such device."""
+        devices = self.devices()
+        match = devices[devices["id"] == device_id]
+        return None if match.empty else match.iloc[0]
 
     # -- alarms: cached per version, which the alarm store bumps after each commit ------
     def alarms_version(self) -> str:
@@ -123,11 +135,9 @@ class Store:
         return frame
 
     def device_detail(self, device_id: str, lang: str) -> dict | None:
-        devices = self.devices()
-        match = devices[devices["id"] == device_id]
-        if match.empty:
+        row = self.device_row(device_id)
+        if row is None:
             return None
-        row = match.iloc[0]
         kind = self.config.kinds[row["kind"]]
         raw = self.redis.hget(streams.LATEST, device_id)
         latest = orjson.loads(raw) if raw else {}
@@ -135,7 +145,7 @@ class Store:
         tz = ZoneInfo(self.config.city.timezone)
         return {
             "id": device_id,
-            "name": row["name_el" if lang == "el" else "name_en"],
+            "name": row[name_column(lang)],
             "kind": text(kind.name, lang),
             "unit": text(self.config.unit_by_id[row["unit"]].name, lang),
             "last_seen": (datetime.fromtimestamp(float(seen), tz).strftime("%d/%m %H:%M:%S")
@@ -150,7 +160,7 @@ class Store:
     def search_devices(self, query: str, lang: str, limit: int = 20) -> pd.DataFrame:
         """Devices whose name or id contains `query` (any case): id, name, lat, lon."""
         devices = self.devices()
-        name_col = "name_el" if lang == "el" else "name_en"
+        name_col = name_column(lang)
         q = query.strip().lower()
         hit = (devices[name_col].str.lower().str.contains(q, regex=False)
                | devices["id"].str.contains(q, regex=False))
@@ -207,13 +217,10 @@ class Store:
         what changed since its own."""
         version = int(time.time() // STATUS_BUCKET_S)
         newest = self._newest_snapshot()
-        if newest is not None and newest[0] >= version:
-            return newest
-        if newest is None or self._claim_bucket(version):
-            if newest is not None:
-                self._compute_in_background(version)
-                return newest
+        if newest is None:  # the very first one: nothing older to show meanwhile
             return version, self._compute_snapshot(version)
+        if newest[0] < version and self._claim_bucket(version):
+            self._compute_in_background(version)
         return newest
 
     def _claim_bucket(self, version: int) -> bool:
@@ -231,10 +238,7 @@ class Store:
 
         def work() -> None:
             try:
-                if app is None:
-                    self._compute_snapshot(version)
-                    return
-                with app.app_context():
+                with app.app_context() if app is not None else contextlib.nullcontext():
                     self._compute_snapshot(version)
             except Exception:  # the next bucket tries again; screens keep the last snapshot
                 logging.getLogger(__name__).warning("status snapshot %s failed", version,
@@ -285,7 +289,7 @@ class Store:
     def alarm_view(self, alarms: pd.DataFrame, lang: str) -> dict:
         """Arguments for components.alarm_list.alarm_items: names, units and local time."""
         devices = self.devices()
-        name_col = "name_el" if lang == "el" else "name_en"
+        name_col = name_column(lang)
         units = {u.id: text(u.name, lang) for u in self.config.city.units}
         alarms = alarms.copy()
         alarms["message"] = [
@@ -299,7 +303,3 @@ class Store:
             "lang": lang,
             "tz": ZoneInfo(self.config.city.timezone),
         }
-
-    def deadletter_counts(self) -> dict[str, int]:
-        raw = self.redis.hgetall(streams.DEADLETTER_COUNT)
-        return {k.decode(): int(v) for k, v in raw.items()}

@@ -13,7 +13,6 @@ ALARM_STORE_GROUP = "alarm-store"
 DEADLETTER_COUNT = "cityops:deadletter:count"  # hash: reason code -> count
 LATEST = "cityops:latest"  # hash: device_id -> JSON of the newest reading (the map reads it)
 LAST_SEEN = "cityops:last_seen"  # hash: device_id -> epoch seconds of newest reading
-DEVICE_STATE = "cityops:state:"  # + device_id: hash of latest state
 ALARMS_VERSION = "cityops:alarms:version"  # bumped by the alarm store after each commit
 ACTIVE_RULE_ALARMS = "cityops:rule_alarms"  # hash: "device|rule" -> alarm_id
 

@@ -1,7 +1,7 @@
 """Turn rule decisions into entries on `cityops:alarms`, at most one active alarm per key.
 
-HSETNX / HDEL on the shared key map make the decision race-free between several ingest
-consumers: only the one that claims the key publishes.
+A Lua script claims (HSETNX) or releases (HDEL) the key and XADDs in one step, so several
+ingest consumers never publish the same decision twice, nor one without the other.
 """
 
 from __future__ import annotations
@@ -28,16 +28,16 @@ def new_alarm_id(decision: Decision) -> str:
     return f"{decision.device_id}:{decision.type}:{int(time.time() * 1000)}"
 
 
-def alarm_entry(decision: Decision, alarm_id: str, now: datetime | None = None) -> dict[str, str]:
+def alarm_fields(decision: Decision) -> dict[str, str]:
+    """The entry's fields but `alarm_id`, which the script adds once the key is settled."""
     entry = {
         "event": decision.event,
-        "alarm_id": alarm_id,
         "device_id": decision.device_id,
         "domain": decision.domain,
         "severity": decision.severity,
         "type": decision.type,
         "message": decision.message,
-        "ts": (now or datetime.now(UTC)).isoformat(),
+        "ts": datetime.now(UTC).isoformat(),
         "user": "rules",
     }
     if decision.value is not None:
@@ -72,9 +72,7 @@ def publish(r: redis.Redis, decisions: Iterable[Decision]) -> int:
     script = r.register_script(CLAIM_AND_PUBLISH)
     pipe = r.pipeline(transaction=False)
     for d in decisions:
-        fields = alarm_entry(d, "")
-        del fields["alarm_id"]
-        flat = [x for kv in fields.items() for x in kv]
+        flat = [x for kv in alarm_fields(d).items() for x in kv]
         script(keys=[streams.ACTIVE_RULE_ALARMS, streams.ALARMS],
                args=[d.event, d.key, new_alarm_id(d), streams.ALARMS_MAXLEN, *flat], client=pipe)
     return sum(int(x) for x in pipe.execute())

@@ -6,7 +6,6 @@ row already there and changes nothing.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -20,7 +19,6 @@ from ingest.alarm_lifecycle import AlarmEntry, apply_event, parse_alarm_entry
 from ingest.stream_consumer import StreamConsumer, write_isolating
 from ingest.validation import Rejected, decode_fields
 
-log = logging.getLogger(__name__)
 ALARM_COLUMNS = [c.name for c in Alarm.__table__.columns]
 
 

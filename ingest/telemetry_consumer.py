@@ -22,7 +22,6 @@ from ingest.rules import candidate_keys, evaluate_reading
 from ingest.stream_consumer import Entry, StreamConsumer, write_isolating
 from ingest.validation import Rejected, Telemetry, decode_fields, validate
 
-LATEST = streams.LATEST
 STATS = "cityops:ingest:stats"
 
 # Latest state only moves forward, also when several consumers share the stream and a

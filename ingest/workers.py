@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import socket
 import threading
@@ -20,8 +19,6 @@ from ingest.directory import DeviceDirectory
 from ingest.simulator import SimDevice, Simulator
 from ingest.telemetry_consumer import TelemetryConsumer
 
-log = logging.getLogger(__name__)
-
 
 def consumer_name(prefix: str) -> str:
     """Stable across restarts of the same process slot, so its own pending entries come back."""
@@ -32,6 +29,11 @@ def load_sim_devices(engine: Engine) -> list[SimDevice]:
     with engine.connect() as conn:
         rows = conn.execute(select(Device.id, Device.kind, Device.attrs).order_by(Device.id))
         return [SimDevice(r.id, r.kind, r.attrs or {}) for r in rows]
+
+
+def new_simulator(engine: Engine, config: CityConfig, seed: int) -> Simulator:
+    """The demo city's simulator over the seeded devices, starting now."""
+    return Simulator(load_sim_devices(engine), config, seed, datetime.now(UTC))
 
 
 @dataclass
@@ -54,8 +56,7 @@ class Workers:
         sweep_dir = DeviceDirectory(self.engine, self.config)
         self._spawn("health-sweep", health_sweep.run, self.r, sweep_dir, self.config, self.stop)
         if self.simulate:
-            sim = Simulator(load_sim_devices(self.engine), self.config, self.seed,
-                            datetime.now(UTC))
+            sim = new_simulator(self.engine, self.config, self.seed)
             self._spawn("simulator", sim.run, self.r, self.stop)
         return self
 
