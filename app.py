@@ -187,18 +187,20 @@ def _run_workers(simulate: bool, serve: bool) -> None:
 class ServerThread(threading.Thread):
     """The app served by werkzeug in a thread on a free port: for tests and benchmarks."""
 
-    def __init__(self, flask_app: Flask) -> None:
+    def __init__(self, flask_app: Flask, port: int = 0) -> None:
         from werkzeug.serving import make_server
 
         super().__init__(daemon=True)
-        self.httpd = make_server("127.0.0.1", 0, flask_app, threaded=True)
+        self.httpd = make_server("127.0.0.1", port, flask_app, threaded=True)
         self.url = f"http://127.0.0.1:{self.httpd.server_port}"
 
     def run(self) -> None:
         self.httpd.serve_forever()
 
     def stop(self) -> None:
+        """Stop serving and free the port (a restart test serves again on the same one)."""
         self.httpd.shutdown()
+        self.httpd.server_close()
 
 
 def __getattr__(name: str):

@@ -25,6 +25,20 @@ window.cityops = window.cityops || {};
 
   function filtering(style) { return style && style.show && style.show.length < 5; }
 
+  // Unit, connectivity and rotation filters do not depend on status: nothing to redo when a
+  // status changes. `null` means "all", so a device the config does not place still shows.
+  function passesFacets(p, h) {
+    if (h.only && h.only !== h.domain) { return false; }
+    if (h.units && !h.units.includes(p.u)) { return false; }
+    if (h.conns && !h.conns.includes(p.c)) { return false; }
+    return true;
+  }
+
+  function visible(feature, h) {
+    return passesFacets(feature.properties, h) &&
+           (!filtering(h) || h.show.includes(statusOf(feature, h)));
+  }
+
   // With a status filter on, a status change can move a device in or out of view: rebuild
   // the filtered layers (a user choice, so rare; without a filter nothing is rebuilt).
   function refilter(domains) {
@@ -110,10 +124,15 @@ window.cityops = window.cityops || {};
     }
   }
 
+  /* Counts the cluster's devices that pass the filters, per status; entry.n is their sum. */
   function countLeaves(entry, registry) {
     entry.counts = {alarm: 0, warning: 0, offline: 0, unknown: 0, ok: 0};
+    entry.n = 0;
+    const h = registry.style;
     for (const leaf of entry.index.getLeaves(entry.id, Infinity)) {
-      entry.counts[statusOf(leaf, registry.style)] += 1;
+      if (!visible(leaf, h)) { continue; }
+      entry.counts[statusOf(leaf, h)] += 1;
+      entry.n += 1;
       registry.owner.set(leaf.properties.i, entry);
     }
   }
@@ -155,9 +174,15 @@ window.cityops = window.cityops || {};
                                   ms: performance.now() - t0};
       return n;
     },
+    /* Leaflet asks this of clusters too, but they are built over every device: a cluster
+       passes here and clusterToLayer counts (and shows) only its leaves that pass. */
     filter: function (feature, context) {
-      const h = context.hideout || {};
-      return !filtering(h) || h.show.includes(statusOf(feature, h));
+      return Boolean(feature.properties.cluster) || visible(feature, context.hideout || {});
+    },
+    /* The new map-filter with `key` set from a checklist; every option ticked means all. */
+    setFilter: function (current, key, value, options) {
+      const all = key === "show" ? value : (value.length === options.length ? null : value);
+      return Object.assign({}, current, {[key]: all});
     },
     pointToLayer: function (feature, latlng, context) {
       const h = context.hideout || {};
@@ -189,10 +214,11 @@ window.cityops = window.cityops || {};
     },
     clusterToLayer: function (feature, latlng, index, context) {
       const h = context.hideout || {};
+      if (h.only && h.only !== h.domain) { return L.layerGroup(); }  // another domain's turn
       const registry = drawnOf(h);
-      const entry = {index: index, id: feature.properties.cluster_id,
-                     n: feature.properties.point_count};
+      const entry = {index: index, id: feature.properties.cluster_id};
       countLeaves(entry, registry);
+      if (entry.n === 0) { return L.layerGroup(); }  // every device in it is filtered out
       entry.worst = worstOfCounts(entry.counts);
       entry.marker = L.marker(latlng, {icon: clusterIcon(h, entry.n, entry.worst)});
       entry.marker.on("add", () => registry.clusters.add(entry));

@@ -29,12 +29,17 @@ def register(app) -> None:
         )
 
     app.clientside_callback(
-        """function(_n) {
+        """function(_n, template) {
             const el = document.getElementById('clock');
             const tz = (el && el.dataset.tz) || undefined;
-            return new Intl.DateTimeFormat('en-GB', {timeZone: tz, hour: '2-digit',
+            const clock = new Intl.DateTimeFormat('en-GB', {timeZone: tz, hour: '2-digit',
                 minute: '2-digit', second: '2-digit'}).format(new Date());
+            const [text, hidden] = window.cityops.connection.banner(template, tz, 3000);
+            return [clock, text, hidden];
         }""",
         Output("clock", "children"),
+        Output("conn-banner", "children"),
+        Output("conn-banner", "hidden"),
         Input("clock-tick", "n_intervals"),
+        State("conn-template", "data"),
     )

@@ -53,13 +53,41 @@ def register(app) -> None:
     def status_update(_n, current):
         return current_store().status_update((current or {}).get("version"))
 
-    # A status filter rebuilds each layer with only the devices whose status is shown.
+    # Every filter writes its own part of `map-filter`; the layers' hideouts follow it, and
+    # each layer rebuilds with only the devices that pass (assets/map.js `filter`).
+    for source, key in (("status-filter", "show"), ("unit-filter", "units"),
+                        ("conn-filter", "conns")):
+        app.clientside_callback(
+            f"""function(value, options, current) {{
+                return window.cityops.map.setFilter(current, "{key}", value, options);
+            }}""",
+            Output("map-filter", "data", allow_duplicate=True),
+            Input(source, "value"),
+            State(source, "options"),
+            State("map-filter", "data"),
+            prevent_initial_call=True,
+        )
+
+    # A wall screen with `&rotate=SECONDS` cycles: the whole city, then each domain alone.
     app.clientside_callback(
-        """function(show, hideouts) {
-            return hideouts.map(h => Object.assign({}, h, {show: show}));
+        """function(n, views, current) {
+            const view = views[(n || 0) % views.length];
+            return [Object.assign({}, current, {only: view.domain}), view.label];
+        }""",
+        Output("map-filter", "data", allow_duplicate=True),
+        Output("rotate-caption", "children"),
+        Input("rotate-tick", "n_intervals"),
+        State("rotate-views", "data"),
+        State("map-filter", "data"),
+        prevent_initial_call=True,
+    )
+
+    app.clientside_callback(
+        """function(filter, hideouts) {
+            return hideouts.map(h => Object.assign({}, h, filter));
         }""",
         Output({"type": "domain-layer", "domain": ALL}, "hideout"),
-        Input("status-filter", "value"),
+        Input("map-filter", "data"),
         State({"type": "domain-layer", "domain": ALL}, "hideout"),
         prevent_initial_call=True,
     )

@@ -11,10 +11,14 @@ from dash import dcc, html
 
 from components.i18n import t
 from data_access.city_config import CityConfig, text
+from data_access.map_data import MapFacets
 from data_access.settings import Settings
 from data_access.status import STATUSES
 
 JS = "cityops.map."
+MIN_ROTATE_S = 5  # a wall view changing faster than this cannot be read
+CONNECTIVITY_LABELS = {"lorawan": "LoRaWAN", "cellular": "NB-IoT / LTE-M", "ethernet": "Ethernet",
+                       "wifi": "Wi-Fi"}
 
 
 def city_bounds(config: CityConfig) -> list[list[float]]:
@@ -40,10 +44,52 @@ def legend(lang: str) -> html.Div:
     )
 
 
+def rotation_views(config: CityConfig, lang: str, rotate_s: int | None) -> list[dict]:
+    """The views a wall screen cycles through with `&rotate=SECONDS`: the whole city, then
+    each domain alone. Empty when there is no rotation."""
+    if not rotate_s:
+        return []
+    return [{"domain": None, "label": t("all_domains", lang)}] + [
+        {"domain": d.id, "label": f"{d.glyph} · {text(d.name, lang)}"} for d in config.domains]
+
+
+def parse_rotate(value: str | None) -> int | None:
+    """`?rotate=` in seconds; nonsense or nothing means no rotation, too fast is slowed."""
+    try:
+        seconds = int(value) if value else 0
+    except ValueError:
+        return None
+    return max(seconds, MIN_ROTATE_S) if seconds > 0 else None
+
+
+def _checklist(id_: str, title: str, options: list[tuple[str | int, str]]) -> html.Fieldset:
+    return html.Fieldset(className="filter-group", children=[
+        html.Legend(title),
+        dcc.Checklist(id=id_, className="filter-list", value=[v for v, _ in options],
+                      options=[{"label": label, "value": v} for v, label in options]),
+    ])
+
+
+def filter_panel(config: CityConfig, lang: str) -> html.Aside:
+    """Filters beyond domain (layers control) and status (legend): municipal unit and
+    connectivity. Values are the small codes each map feature carries (map_data.MapFacets)."""
+    facets = MapFacets.of(config)
+    units = [(i, text(config.unit_by_id[u].name, lang)) for i, u in enumerate(facets.units)]
+    conns = [(i, CONNECTIVITY_LABELS.get(c, c)) for i, c in enumerate(facets.connectivities)]
+    return html.Aside(className="map-side", **{"aria-label": t("filters", lang)}, children=[
+        html.H2(t("filters", lang), className="panel-title"),
+        _checklist("unit-filter", t("unit", lang), units),
+        _checklist("conn-filter", t("connectivity", lang), conns),
+        html.P(t("filter_hint", lang), className="muted filter-hint"),
+    ])
+
+
 def device_map(config: CityConfig, settings: Settings, devices_version: str,
-               status: dict, lang: str, map_id: str = "city-map") -> html.Div:
+               status: dict, lang: str, map_id: str = "city-map",
+               only_domain: str | None = None, rotate_s: int | None = None) -> html.Div:
     """`status` is the Store's status_update(None): the first full snapshot, embedded so
-    the first drawing already has every colour."""
+    the first drawing already has every colour. `only_domain` opens the map on one domain
+    (the others stay in the layers control); `rotate_s` cycles the wall through domains."""
     overlays = [
         dl.Overlay(
             dl.GeoJSON(
@@ -61,7 +107,7 @@ def device_map(config: CityConfig, settings: Settings, devices_version: str,
                          "show": list(STATUSES)},
             ),
             name=f"{d.glyph} · {text(d.name, lang)}",
-            checked=True,
+            checked=only_domain in (None, d.id),
         )
         for d in config.domains
     ]
@@ -104,5 +150,22 @@ def device_map(config: CityConfig, settings: Settings, devices_version: str,
             dcc.Store(id=f"{map_id}-bounds", data=city_bounds(config)),
             dcc.Store(id="map-status", data=status),
             dcc.Store(id="map-status-applied"),
+            # Every filter writes its part here; one clientside callback turns it into the
+            # layers' hideouts (callbacks/map_data.py).
+            dcc.Store(id="map-filter", data={"show": list(STATUSES), "units": None,
+                                             "conns": None, "only": None}),
+            *rotation(config, lang, rotate_s),
         ],
     )
+
+
+def rotation(config: CityConfig, lang: str, rotate_s: int | None) -> list:
+    views = rotation_views(config, lang, rotate_s)
+    if not views:
+        return []
+    return [
+        dcc.Interval(id="rotate-tick", interval=rotate_s * 1000),
+        dcc.Store(id="rotate-views", data=views),
+        html.Div(views[0]["label"], id="rotate-caption", className="rotate-caption",
+                 role="status", **{"aria-live": "polite"}),
+    ]

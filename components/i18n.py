@@ -46,6 +46,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "device_unknown": {"el": "Άγνωστη συσκευή", "en": "Unknown device"},
     "open_device": {"el": "Σελίδα συσκευής", "en": "Device page"},
     "state_closed": {"el": "Κλειστός", "en": "Closed"},
+    "nav_map": {"el": "Χάρτης", "en": "Map"},
+    "filters": {"el": "Φίλτρα", "en": "Filters"},
+    "connectivity": {"el": "Συνδεσιμότητα", "en": "Connectivity"},
+    "filter_hint": {
+        "el": "Τομείς: από τον πίνακα επιπέδων στον χάρτη. Καταστάσεις: από το υπόμνημα.",
+        "en": "Domains: from the layers box on the map. Statuses: from the legend."},
+    "all_domains": {"el": "Όλοι οι τομείς", "en": "All domains"},
+    "connection_lost": {"el": "Χάθηκε η σύνδεση με τον διακομιστή από {time} — νέα προσπάθεια…",
+                        "en": "Connection to the server lost since {time} — retrying…"},
 }
 
 

@@ -52,6 +52,9 @@ def page_shell(config: CityConfig, lang: str, active_path: str, children: list,
         lang=lang,
         children=[
             header(config, lang, active_path),
+            # Shown by the clock callback while the server does not answer (callbacks/live.py).
+            html.Div(id="conn-banner", className="conn-banner", role="alert", hidden=True),
+            dcc.Store(id="conn-template", data=t("connection_lost", lang)),
             html.Main(children, className="shell-main"),
             dcc.Interval(id="clock-tick", interval=1000),
         ],

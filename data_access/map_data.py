@@ -8,9 +8,12 @@ serves them.
 from __future__ import annotations
 
 import gzip
+from dataclasses import dataclass
 
 import geobuf
 import pandas as pd
+
+from data_access.city_config import CityConfig
 
 # One character per status, so a domain's statuses are a short string that diffs cheaply.
 STATUS_CODE = {"ok": "o", "warning": "w", "alarm": "a", "offline": "x", "unknown": "u"}
@@ -24,14 +27,36 @@ def domain_rows(devices: pd.DataFrame, domain: str) -> pd.DataFrame:
     return rows
 
 
-def positions_geobuf(devices: pd.DataFrame, domain: str) -> bytes:
-    """Gzipped geobuf of the domain's devices: property `i` is the index in map order."""
+@dataclass(frozen=True)
+class MapFacets:
+    """What the map can filter on besides status, as small integers in each feature: the
+    municipal unit (`u`) and the connectivity (`c`), indexes into these lists."""
+
+    units: tuple[str, ...]
+    connectivities: tuple[str, ...]
+
+    @classmethod
+    def of(cls, config: CityConfig) -> MapFacets:
+        return cls(tuple(u.id for u in config.city.units),
+                   tuple(sorted({k.connectivity for k in config.kinds.values()})))
+
+    def codes(self, values: pd.Series, order: tuple[str, ...]) -> list[int]:
+        """Index of each value in `order`; -1 for a value the config does not know."""
+        index = {v: i for i, v in enumerate(order)}
+        return [index.get(v, -1) for v in values]
+
+
+def positions_geobuf(devices: pd.DataFrame, domain: str, facets: MapFacets) -> bytes:
+    """Gzipped geobuf of the domain's devices: property `i` is the index in map order,
+    `u` and `c` the unit and connectivity codes the filters compare."""
     rows = domain_rows(devices, domain)
+    units = facets.codes(rows["unit"], facets.units)
+    conns = facets.codes(rows["connectivity"], facets.connectivities)
     features = [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
-         "properties": {"i": i, "id": dev_id}}
-        for i, (dev_id, lat, lon) in enumerate(zip(rows["id"], rows["lat"], rows["lon"],
-                                                   strict=True))
+         "properties": {"i": i, "id": dev_id, "u": u, "c": c}}
+        for i, (dev_id, lat, lon, u, c) in enumerate(zip(rows["id"], rows["lat"], rows["lon"],
+                                                         units, conns, strict=True))
     ]
     pbf = geobuf.encode({"type": "FeatureCollection", "features": features}, 6)
     return gzip.compress(pbf, compresslevel=6)

@@ -6,7 +6,7 @@ import dash
 from dash import dcc, html
 
 from components.alarm_list import alarm_items, severity_counts
-from components.device_map import device_map
+from components.device_map import device_map, parse_rotate
 from components.display_mode import resolve_mode
 from components.i18n import resolve_language, t
 from components.kpi_strip import kpi_cards
@@ -17,7 +17,8 @@ dash.register_page(__name__, path="/", name="Overview", order=0,
                    nav_label={"el": t("nav_overview", "el"), "en": t("nav_overview", "en")})
 
 
-def layout(lang: str | None = None, mode: str | None = None, **_query) -> html.Div:
+def layout(lang: str | None = None, mode: str | None = None, rotate: str | None = None,
+           **_query) -> html.Div:
     store = current_store()
     config = store.config
     lang = resolve_language(lang, config.city.default_language)
@@ -28,7 +29,7 @@ def layout(lang: str | None = None, mode: str | None = None, **_query) -> html.D
                      className="kpi-strip", **{"aria-label": t("kpi_label", lang)}),
         html.Div(className="overview-main", children=[
             device_map(config, store.settings, store.devices_version(), store.status_update(None),
-                       lang),
+                       lang, rotate_s=parse_rotate(rotate)),
             html.Aside(className="alarm-panel", **{"aria-labelledby": "alarm-title"}, children=[
                 html.H2(t("alarms", lang), id="alarm-title", className="panel-title"),
                 html.Div(severity_counts(alarms, lang), id="alarm-counts",

@@ -50,7 +50,7 @@ def live_app(tmp_path_factory) -> Iterator[dict]:
     workers = Workers(connect(settings), engine, store.config, seed=settings.seed).start()
     server = ServerThread(dash_app.server)
     server.start()
-    yield {"url": server.url, "store": store, "settings": settings}
+    yield {"url": server.url, "store": store, "settings": settings, "flask": dash_app.server}
     server.stop()
     workers.shutdown()
     shutdown_embedded(settings)

@@ -9,33 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from data_access import streams
-from tests.browser.conftest import ARTIFACTS, SIZES
+from tests.browser.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.mark.parametrize("size", list(SIZES))
-def test_overview_shows_map_kpis_and_alarms_at_every_size(live_app, open_page, size):
-    width, height = SIZES[size]
-    page = open_page(live_app["url"] + "/?lang=en", width, height)
-    expect(page.locator(".kpi-card")).to_have_count(len(live_app["store"].config.domains))
-    expect(page.locator("#kpi-traffic .kpi-value")).to_be_visible()
-    expect(page.locator(".leaflet-container")).to_be_visible()
-    expect(page.locator(".leaflet-control-layers")).to_be_visible()
-    expect(page.locator("#alarm-title")).to_have_text("Active alarms")
-    # Every domain's devices reach the map, as markers or clusters carrying its glyph.
-    expect(page.locator(".dev-icon, .cluster-icon").first).to_be_visible(timeout=10_000)
-    glyphs = set(page.locator(".dev > span, .cluster-glyph").all_inner_texts())
-    assert glyphs >= {d.glyph for d in live_app["store"].config.domains}
-    # The municipal units' outlines are labelled even without tiles.
-    expect(page.locator(".unit-label", has_text="Lilantio")).to_be_visible()
-    alarm_panel = page.locator(".alarm-panel")
-    alarm_panel.scroll_into_view_if_needed()
-    expect(alarm_panel).to_be_visible()
-    page.wait_for_timeout(1500)  # let at least one live refresh run
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"overview-{size}.png"))
-    assert page.errors == []
 
 
 def test_greek_is_the_default_and_english_is_remembered(live_app, open_page):

@@ -7,7 +7,9 @@ import gzip
 import geobuf
 import pandas as pd
 
-from data_access.map_data import diff_codes, positions_geobuf, status_codes
+from data_access.map_data import MapFacets, diff_codes, positions_geobuf, status_codes
+
+FACETS = MapFacets(units=("chalkida", "nea_artaki"), connectivities=("cellular", "lorawan"))
 
 
 def devices():
@@ -17,14 +19,22 @@ def devices():
         "lat": [38.46, 38.47, 38.48, 38.49],
         "lon": [23.60, 23.61, 23.62, 23.63],
         "status": ["alarm", "ok", "offline", "warning"],
+        "unit": ["nea_artaki", "chalkida", "elsewhere", "chalkida"],
+        "connectivity": ["lorawan", "cellular", "lorawan", "cellular"],
     })
 
 
 def test_positions_are_one_domain_in_id_order_with_their_index():
-    fc = geobuf.decode(gzip.decompress(positions_geobuf(devices(), "waste")))
-    props = [f["properties"] for f in fc["features"]]
+    fc = geobuf.decode(gzip.decompress(positions_geobuf(devices(), "waste", FACETS)))
+    props = [{k: f["properties"][k] for k in ("i", "id")} for f in fc["features"]]
     assert props == [{"i": 0, "id": "a-1"}, {"i": 1, "id": "b-2"}, {"i": 2, "id": "c-3"}]
     assert fc["features"][0]["geometry"]["coordinates"] == [23.61, 38.47]
+
+
+def test_each_position_carries_its_unit_and_connectivity_for_the_filters():
+    fc = geobuf.decode(gzip.decompress(positions_geobuf(devices(), "waste", FACETS)))
+    assert [(f["properties"]["u"], f["properties"]["c"]) for f in fc["features"]] == [
+        (0, 0), (1, 1), (-1, 1)]  # an unknown unit is -1: no unit filter will show it
 
 
 def test_status_codes_follow_the_same_order():

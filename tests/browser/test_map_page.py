@@ -1,0 +1,100 @@
+"""The map page's filters, a domain view, wall rotation, and a wall screen that carries on
+by itself after the server restarts."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from data_access import streams
+from tests.browser.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+AIR_STATION = "air_station-chalkida-00001"  # cellular, in the Chalkida unit
+HYDRO = "hydro_station-lilantio-00001"  # cellular, in Lilantio
+
+
+def marker(page, device_id: str):
+    return page.locator(f'.dev-icon[data-device-id="{device_id}"]')
+
+
+def test_the_unit_filter_hides_other_units_devices(live_app, open_page):
+    page = open_page(live_app["url"] + "/map?lang=en", 1440, 900)
+    expect(marker(page, AIR_STATION)).to_be_visible(timeout=10_000)
+    chalkida = page.locator("#unit-filter label", has_text="Chalkida").locator("input")
+    chalkida.uncheck()
+    expect(marker(page, AIR_STATION)).to_have_count(0)
+    expect(marker(page, HYDRO)).to_be_visible()  # Lilantio stays
+    chalkida.check()
+    expect(marker(page, AIR_STATION)).to_be_visible()
+    assert page.errors == []
+
+
+def test_the_connectivity_filter_hides_cellular_devices(live_app, open_page):
+    page = open_page(live_app["url"] + "/map?lang=en", 1440, 900)
+    expect(marker(page, AIR_STATION)).to_be_visible(timeout=10_000)
+    page.locator("#conn-filter label", has_text="NB-IoT").locator("input").uncheck()
+    expect(marker(page, AIR_STATION)).to_have_count(0)
+    expect(marker(page, HYDRO)).to_have_count(0)
+    # LoRaWAN devices stay: the parking sensors' clusters still carry their glyph.
+    expect(page.locator(".cluster-glyph, .dev > span", has_text="P").first).to_be_visible()
+    assert page.errors == []
+
+
+def test_a_domain_view_opens_with_that_domain_only(live_app, open_page):
+    page = open_page(live_app["url"] + "/map?lang=en&domain=flood", 1440, 900)
+    expect(marker(page, HYDRO)).to_be_visible(timeout=10_000)
+    expect(marker(page, AIR_STATION)).to_have_count(0)
+    layers = page.locator(".leaflet-control-layers label")
+    expect(layers.filter(has_text="Flood").locator("input")).to_be_checked()
+    expect(layers.filter(has_text="Air quality").locator("input")).not_to_be_checked()
+    assert page.errors == []
+
+
+def test_a_wall_screen_rotates_through_the_domains(live_app, open_page):
+    page = open_page(live_app["url"] + "/?lang=en&mode=wall&rotate=5", 1920, 1080)
+    caption = page.locator("#rotate-caption")
+    expect(caption).to_have_text("All domains")
+    expect(marker(page, AIR_STATION)).to_be_visible(timeout=10_000)
+    expect(caption).to_contain_text("Traffic", timeout=8_000)  # the first domain view
+    expect(marker(page, AIR_STATION)).to_have_count(0)
+    expect(page.locator(".cluster-glyph, .dev > span", has_text="P").first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "overview-wall-rotating.png"))
+    assert page.errors == []
+
+
+def test_a_wall_screen_recovers_by_itself_after_a_server_restart(live_app, open_page):
+    from app import ServerThread
+
+    store = live_app["store"]
+    flask_app = live_app["flask"]  # the live app, served again on a port of this test's own
+    server = ServerThread(flask_app)
+    server.start()
+    port = server.httpd.server_port
+    page = open_page(f"{server.url}/?lang=en&mode=wall", 1920, 1080)
+    expect(page.locator(".kpi-card").first).to_be_visible()
+    banner = page.locator("#conn-banner")
+    expect(banner).to_be_hidden()
+    server.stop()
+    expect(banner).to_be_visible(timeout=10_000)  # the screen says its figures are stale
+    expect(banner).to_contain_text("Connection to the server lost")
+    alarm_id = f"restart-{int(time.time() * 1000)}"
+    store.redis.xadd(streams.ALARMS, {
+        "event": "raised", "alarm_id": alarm_id, "device_id": HYDRO, "domain": "flood",
+        "severity": "major", "type": "gauge_fault", "message": "Gauge restarted",
+        "ts": datetime.now(UTC).isoformat()})
+    server = ServerThread(flask_app, port=port)
+    server.start()
+    try:
+        expect(banner).to_be_hidden(timeout=10_000)  # no click, no reload
+        expect(page.locator(f'[data-alarm-id="{alarm_id}"]')).to_be_visible(timeout=10_000)
+    finally:
+        server.stop()
+        store.redis.xadd(streams.ALARMS, {"event": "cleared", "alarm_id": alarm_id})
+        store.redis.xadd(streams.ALARMS, {"event": "acknowledged", "alarm_id": alarm_id})
+    # Requests refused while the server was down are expected errors; nothing else is.
+    expected = ("Failed to load resource", "Failed to fetch", "server did not respond")
+    assert [e for e in page.errors if not any(x in e for x in expected)] == []
