@@ -23,7 +23,7 @@ def register(app) -> None:
         config = store.config
         alarms = store.active_alarms()
         return (
-            kpi_cards(store.kpi_figures(lang), config, lang),
+            kpi_cards(store.kpi_figures(), config, lang),
             severity_counts(alarms, lang),
             alarm_items(**store.alarm_view(alarms, lang)),
         )

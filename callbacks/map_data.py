@@ -40,7 +40,30 @@ def device_response(device_id: str) -> Response:
     return jsonify(detail)
 
 
+MAP_PAGES = ("/", "/map")
+# Chunks dash-leaflet loads only once the map is in the page: fetch them with the page.
+MAP_CHUNKS = ("/_dash-component-suites/dash_leaflet/async-GeoJSON.js",
+              "/_dash-component-suites/dash_leaflet/async-geobuf.js")
+
+
+def preload_hints(response: Response) -> Response:
+    """On a page with the map, tell the browser at once what the map will ask for (the
+    positions and the chunks that draw them), so those downloads overlap Dash's start-up
+    instead of waiting for the layout to render."""
+    if (request.method != "GET" or request.path not in MAP_PAGES
+            or response.mimetype != "text/html"):
+        return response
+    store = current_store()
+    version = store.devices_version()
+    links = [f"</api/v1/map/{d.id}.pbf?v={version}>; rel=preload; as=fetch; crossorigin"
+             for d in store.config.domains]
+    links += [f"<{chunk}>; rel=preload; as=script" for chunk in MAP_CHUNKS]
+    response.headers["Link"] = ", ".join(links)
+    return response
+
+
 def register(app) -> None:
+    app.server.after_request(preload_hints)
     app.server.add_url_rule("/api/v1/map/<domain>.pbf", "map_positions", positions_response)
     app.server.add_url_rule("/api/v1/devices/<device_id>", "device_detail", device_response)
 

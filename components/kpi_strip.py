@@ -31,7 +31,7 @@ def kpi_cards(figures: list[KpiFigure], config: CityConfig, lang: str) -> list[h
                          className="kpi-head"),
                 html.Div([html.Span(_format(f.value), className="kpi-value"),
                           html.Span(f.unit, className="kpi-unit")], className="kpi-figure"),
-                html.Div(f.label, className="kpi-label"),
+                html.Div(text(f.label, lang), className="kpi-label"),
                 html.Div(f"{f.reporting}/{f.devices} {t('devices_reporting', lang)}",
                          className="kpi-foot"),
             ],

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from data_access.city_config import CityConfig, Domain, text
+from data_access.city_config import CityConfig, Domain, Text
 
 
 @dataclass(frozen=True)
 class KpiFigure:
     domain: str
-    label: str
+    label: Text  # both languages: one computation serves every screen
     value: float | None
     unit: str
     devices: int
@@ -55,14 +55,14 @@ def compute_kpi(frame: pd.DataFrame, domain: Domain) -> float | None:
     raise ValueError(kpi.agg)
 
 
-def kpi_strip(frame: pd.DataFrame, config: CityConfig, lang: str) -> list[KpiFigure]:
+def kpi_strip(frame: pd.DataFrame, config: CityConfig) -> list[KpiFigure]:
     out = []
     for domain in config.domains:
         in_domain = frame[frame["domain"] == domain.id]
         out.append(
             KpiFigure(
                 domain=domain.id,
-                label=text(domain.kpi.label, lang),
+                label=domain.kpi.label,
                 value=compute_kpi(frame, domain),
                 unit=domain.kpi.unit,
                 devices=len(in_domain),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import orjson
 import pandas as pd
 import redis
@@ -21,7 +22,7 @@ from sqlalchemy import Engine, select
 from data_access import streams
 from data_access.cache import cache, memoized
 from data_access.city_config import CityConfig, text
-from data_access.kpis import kpi_strip
+from data_access.kpis import KpiFigure, kpi_strip
 from data_access.map_data import MapFacets, diff_codes, positions_geobuf, status_codes
 from data_access.models import Alarm, Device, Reading
 from data_access.settings import Settings
@@ -109,8 +110,7 @@ class Store:
         frame = self.devices().copy()
         ids = frame["id"].tolist()
         seen = self.redis.hmget(streams.LAST_SEEN, ids) if ids else []
-        frame["last_seen"] = pd.to_numeric(pd.Series(seen, index=frame.index, dtype=object)
-                                           .map(lambda v: v and float(v)), errors="coerce")
+        frame["last_seen"] = np.array([float(v) if v else np.nan for v in seen], dtype=float)
         alarms = self.active_alarms()
         # The map shows what is wrong now: cleared (awaiting acknowledgement) and shelved
         # alarms stay in the list but no longer colour their device.
@@ -130,8 +130,9 @@ class Store:
         """status_frame plus each device's latest values and battery (for KPIs)."""
         frame = self.status_frame(now)
         latest = self.latest()
-        frame["latest"] = frame["id"].map(lambda d: latest.get(d, {}).get("values", {}))
-        frame["battery"] = frame["id"].map(lambda d: latest.get(d, {}).get("battery"))
+        rows = [latest.get(d) or {} for d in frame["id"]]
+        frame["latest"] = [r.get("values", {}) for r in rows]
+        frame["battery"] = [r.get("battery") for r in rows]
         return frame
 
     def device_detail(self, device_id: str, lang: str) -> dict | None:
@@ -190,13 +191,12 @@ class Store:
             ).all()
         return pd.DataFrame(rows, columns=cols)
 
-    # -- KPI strip: one computation per bucket for every screen ------------------------
-    def kpi_figures(self, lang: str) -> list:
-        return self._kpi_figures(lang, int(time.time() // STATUS_BUCKET_S))
-
-    @memoized(timeout=30)
-    def _kpi_figures(self, lang: str, bucket: int) -> list:
-        return kpi_strip(self.device_frame(), self.config, lang)
+    # -- KPI strip: made with each status snapshot, for every screen -------------------
+    def kpi_figures(self) -> list[KpiFigure]:
+        """The newest KPI strip; like statuses, never computed while a screen waits once
+        the first snapshot exists (status_snapshot)."""
+        version, _codes = self.status_snapshot()
+        return self._snapshot_get(f"kpis:{version}") or self._compute_snapshot(version)[1]
 
     # -- the map: positions once per device set, statuses as versioned snapshots --------
     @memoized(timeout=60)
@@ -213,25 +213,33 @@ class Store:
         """(version, {domain: status codes}): the newest snapshot. One process computes it per
         STATUS_BUCKET_S for every screen (a Redis lock decides which); the others, and any
         request that arrives meanwhile, use the newest one already made, so no screen waits
-        for the computation. Snapshots are kept a minute, so each screen can be sent only
-        what changed since its own."""
+        for the computation. One computation at a time across processes: in a city so large
+        that one takes longer than a bucket, snapshots come as fast as they can, without
+        piling up. Snapshots are kept a minute, so each screen can be sent only what changed
+        since its own."""
         version = int(time.time() // STATUS_BUCKET_S)
         newest = self._newest_snapshot()
         if newest is None:  # the very first one: nothing older to show meanwhile
-            return version, self._compute_snapshot(version)
-        if newest[0] < version and self._claim_bucket(version):
+            return version, self._compute_snapshot(version)[0]
+        if newest[0] < version and self._claim_computation():
             self._compute_in_background(version)
         return newest
 
-    def _claim_bucket(self, version: int) -> bool:
-        key = f"cityops:status:lock:{self.config.city.id}:{version}"
-        return bool(self.redis.set(key, "1", nx=True, ex=30))
+    def _computation_lock(self) -> str:
+        return f"cityops:status:computing:{self.config.city.id}"
 
-    def _compute_snapshot(self, version: int) -> dict[str, str]:
-        frame = self.status_frame()
+    def _claim_computation(self) -> bool:
+        """True for the one caller that may compute now; expires should its process die."""
+        return bool(self.redis.set(self._computation_lock(), "1", nx=True, ex=30))
+
+    def _compute_snapshot(self, version: int) -> tuple[dict[str, str], list[KpiFigure]]:
+        """Statuses for the map and the KPI strip, from one read of the city's state."""
+        frame = self.device_frame()
         codes = {d.id: status_codes(frame, d.id) for d in self.config.domains}
+        kpis = kpi_strip(frame, self.config)
+        self._snapshot_put(f"kpis:{version}", kpis)
         self._snapshot_put(version, codes)
-        return codes
+        return codes, kpis
 
     def _compute_in_background(self, version: int) -> None:
         app = current_app._get_current_object() if has_app_context() else None
@@ -243,6 +251,9 @@ class Store:
             except Exception:  # the next bucket tries again; screens keep the last snapshot
                 logging.getLogger(__name__).warning("status snapshot %s failed", version,
                                                     exc_info=True)
+            finally:
+                with contextlib.suppress(redis.RedisError):  # else it expires by itself
+                    self.redis.delete(self._computation_lock())
 
         threading.Thread(target=work, daemon=True, name="status-snapshot").start()
 
@@ -265,30 +276,36 @@ class Store:
                 return {"version": version, "delta": {d: v for d, v in delta.items() if v}}
         return {"version": version, "full": codes}
 
-    def _snapshot_get(self, version: int | None):
-        """Snapshot `version`; version -1 holds the number of the newest one."""
+    def _snapshot_get(self, version: int | str | None):
+        """Snapshot `version` (status codes), or "kpis:<version>" (its KPI strip); version
+        -1 holds the number of the newest one."""
         if version is None:
             return None
         if has_app_context():
             return cache.get(f"status:{self.config.city.id}:{version}")
         return self._local_snapshots.get(version)
 
-    def _snapshot_put(self, version: int, codes: dict[str, str]) -> None:
+    def _snapshot_put(self, version: int | str, value) -> None:
+        """Store a part of a snapshot; an int version also becomes the newest, once its KPI
+        part is stored (put that first), so a reader of the newest finds both."""
         if has_app_context():
-            cache.set(f"status:{self.config.city.id}:{version}", codes, timeout=90)
+            cache.set(f"status:{self.config.city.id}:{version}", value, timeout=90)
             newest = cache.get(f"status:{self.config.city.id}:-1")
-            if newest is None or int(newest) < version:
+            if isinstance(version, int) and (newest is None or int(newest) < version):
                 cache.set(f"status:{self.config.city.id}:-1", version, timeout=90)
-        else:
-            if version > self._local_snapshots.get(-1, -1):
-                self._local_snapshots[-1] = version
-            self._local_snapshots[version] = codes
-            for old in sorted(k for k in self._local_snapshots if k >= 0)[:-60]:
-                del self._local_snapshots[old]
+            return
+        self._local_snapshots[version] = value
+        if isinstance(version, int) and version > self._local_snapshots.get(-1, -1):
+            self._local_snapshots[-1] = version
+        versions = sorted(k for k in self._local_snapshots if isinstance(k, int) and k >= 0)
+        for old in versions[:-60]:
+            del self._local_snapshots[old]
+            self._local_snapshots.pop(f"kpis:{old}", None)
 
     def alarm_view(self, alarms: pd.DataFrame, lang: str) -> dict:
         """Arguments for components.alarm_list.alarm_items: names, units and local time."""
         devices = self.devices()
+        devices = devices[devices["id"].isin(alarms["device_id"])]  # not the whole city
         name_col = name_column(lang)
         units = {u.id: text(u.name, lang) for u in self.config.city.units}
         alarms = alarms.copy()

@@ -25,7 +25,7 @@ def layout(lang: str | None = None, mode: str | None = None, rotate: str | None 
     alarms = store.active_alarms()
     view = store.alarm_view(alarms, lang)
     body = [
-        html.Section(kpi_cards(store.kpi_figures(lang), config, lang), id="kpi-strip",
+        html.Section(kpi_cards(store.kpi_figures(), config, lang), id="kpi-strip",
                      className="kpi-strip", **{"aria-label": t("kpi_label", lang)}),
         html.Div(className="overview-main", children=[
             device_map(config, store.settings, store.devices_version(), store.status_update(None),

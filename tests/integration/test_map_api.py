@@ -30,6 +30,17 @@ def test_positions_endpoint_serves_every_device_once_and_caches(backend):
     assert client.get("/api/v1/map/atlantis.pbf").status_code == 404
 
 
+def test_a_map_page_tells_the_browser_to_fetch_positions_at_once(backend):
+    from app import create_app
+
+    client = create_app(backend.settings).server.test_client()
+    links = client.get("/map?lang=en").headers.get("Link", "")
+    for domain in backend.config.domain_by_id:
+        assert f"/api/v1/map/{domain}.pbf?v=" in links
+    assert "async-GeoJSON.js>; rel=preload; as=script" in links
+    assert "Link" not in client.get("/devices/x").headers  # no map there
+
+
 def test_a_screen_gets_only_what_changed_since_its_snapshot(backend, monkeypatch):
     store = Store(backend.settings, backend.config, backend.engine, backend.redis)
     first = store.status_update(None)

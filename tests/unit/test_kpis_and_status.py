@@ -30,9 +30,9 @@ def test_parking_share_bins_to_collect_and_online(config):
     assert compute_kpi(f, domains["waste"]) == 2.0  # 80 and 96 are at/over the 80 % level
     assert compute_kpi(f, domains["network"]) == 80.0  # 8 of 10 devices in the city report
     assert compute_kpi(f, domains["air"]) is None  # no station reported: shown as a dash
-    strip = {k.domain: k for k in kpi_strip(f, config, "el")}
+    strip = {k.domain: k for k in kpi_strip(f, config)}
     assert strip["waste"].devices == 3 and strip["waste"].reporting == 2
-    assert strip["traffic"].label == "Κατειλημμένες θέσεις"
+    assert strip["traffic"].label["el"] == "Κατειλημμένες θέσεις"
 
 
 def test_status_ranks_alarm_over_offline_over_ok():
