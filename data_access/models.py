@@ -75,6 +75,7 @@ class Alarm(Base):
     acknowledged_by: Mapped[str | None] = mapped_column(String(80))
     shelved_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     count: Mapped[int] = mapped_column(Integer, default=1)
+    assigned_to: Mapped[str | None] = mapped_column(String(80))  # a department id
 
 
 class AlarmEvent(Base):

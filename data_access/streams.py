@@ -15,10 +15,13 @@ LATEST = "cityops:latest"  # hash: device_id -> JSON of the newest reading (the 
 LAST_SEEN = "cityops:last_seen"  # hash: device_id -> epoch seconds of newest reading
 ALARMS_VERSION = "cityops:alarms:version"  # bumped by the alarm store after each commit
 ACTIVE_RULE_ALARMS = "cityops:rule_alarms"  # hash: "device|rule" -> alarm_id
+# Pub/sub: the alarm store says "SQL has new alarm events" (the version), screens hear it.
+ALARMS_CHANGED = "cityops:alarms:changed"
 
 SEVERITIES = ("critical", "major", "minor", "warning")
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}  # 0 = most severe
-ALARM_EVENTS = ("raised", "acknowledged", "shelved", "unshelved", "cleared", "commented")
+ALARM_EVENTS = ("raised", "acknowledged", "shelved", "unshelved", "cleared", "commented",
+                "assigned")
 OPEN_STATES = ("active_unack", "active_ack", "cleared_unack", "shelved")
 
 # Alarm types of the built-in device-health rules, with their messages.

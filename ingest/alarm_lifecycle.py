@@ -2,7 +2,9 @@
 
 States: active_unack -> (acknowledged) active_ack -> (cleared) closed;
         active_unack -> (cleared) cleared_unack -> (acknowledged) closed;
-        any open state -> (shelved) shelved -> (unshelved) active_unack.
+        any open state -> (shelved, until a time) shelved -> (unshelved) active_unack;
+        shelved -> (cleared) closed.
+Comments and assignments to a department change no state; they stay in the audit trail.
 """
 
 from __future__ import annotations
@@ -31,11 +33,13 @@ class AlarmEntry:
     value: float | None = None
     user: str | None = None
     note: str | None = None
+    until: datetime | None = None  # shelved: when it comes back by itself
+    department: str | None = None  # assigned: to whom
 
 
 # Column sizes in data_access/models.py: longer values would fail the whole SQL batch.
 MAX_LENGTHS = {"alarm_id": 160, "device_id": 64, "domain": 40, "type": 60, "user": 80,
-               "message": 2000, "note": 4000}
+               "message": 2000, "note": 4000, "department": 80}
 
 
 def parse_alarm_entry(fields: dict) -> AlarmEntry | Rejected:
@@ -61,6 +65,7 @@ def _parse_alarm_entry(f: dict[str, str]) -> AlarmEntry | Rejected:
         return Rejected("bad_severity", f"severity must be one of {', '.join(SEVERITIES)}")
     try:
         ts = parse_ts(f["ts"]) if f.get("ts") else datetime.now(UTC)
+        until = parse_ts(f["until"]) if f.get("until") else None
         value = float(f["value"]) if f.get("value") else None
     except _Reject as rej:
         return Rejected(rej.code, rej.detail)
@@ -72,7 +77,7 @@ def _parse_alarm_entry(f: dict[str, str]) -> AlarmEntry | Rejected:
         event=event, alarm_id=alarm_id, ts=ts, device_id=f.get("device_id") or None,
         domain=f.get("domain") or None, severity=severity, type=f.get("type") or event,
         message=f.get("message", ""), value=value, user=f.get("user") or None,
-        note=f.get("note") or None,
+        note=f.get("note") or None, until=until, department=f.get("department") or None,
     )
 
 
@@ -83,7 +88,7 @@ def _raised(current: dict | None, e: AlarmEntry) -> dict:
             "severity": e.severity, "type": e.type, "message": e.message, "value": e.value,
             "state": "active_unack", "raised_at": e.ts, "updated_at": e.ts, "count": 1,
             "cleared_at": None, "acknowledged_at": None, "acknowledged_by": None,
-            "shelved_until": None,
+            "shelved_until": None, "assigned_to": None,
         }
     # A repeat refreshes the alarm and counts; it never duplicates it.
     state = current["state"]
@@ -110,7 +115,9 @@ def apply_event(current: dict | None, e: AlarmEntry) -> dict | None:
         row["state"] = {"active_unack": "cleared_unack", "active_ack": "closed",
                         "shelved": "closed"}.get(state, state)
     elif e.event == "shelved" and state in OPEN_STATES:
-        row["state"] = "shelved"
+        row.update(state="shelved", shelved_until=e.until)
     elif e.event == "unshelved" and state == "shelved":
-        row["state"] = "active_unack"
+        row.update(state="active_unack", shelved_until=None)
+    elif e.event == "assigned":
+        row["assigned_to"] = e.department
     return row

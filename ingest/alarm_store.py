@@ -6,6 +6,7 @@ row already there and changes nothing.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -49,6 +50,8 @@ class AlarmStoreConsumer(StreamConsumer):
             pipe.incr(streams.ALARMS_VERSION)
         pipe.xack(streams.ALARMS, streams.ALARM_STORE_GROUP, *[e[0] for e in entries])
         pipe.execute()
+        if stored:  # every open screen refreshes its alarms now (callbacks/alarm_push.py)
+            self.r.publish(streams.ALARMS_CHANGED, str(time.time()))
         return stored
 
 
@@ -65,7 +68,9 @@ def store_entry(conn: Connection, stream_id: str, e: AlarmEntry) -> bool:
     audit = _insert(conn, AlarmEvent.__table__).on_conflict_do_nothing().values(
         stream_id=stream_id, alarm_id=e.alarm_id, event=e.event, ts=e.ts, user=e.user,
         note=e.note, payload={"severity": e.severity, "value": e.value, "type": e.type,
-                              "device_id": e.device_id, "message": e.message},
+                              "device_id": e.device_id, "message": e.message,
+                              "until": e.until.isoformat() if e.until else None,
+                              "department": e.department},
     )
     if conn.execute(audit).rowcount == 0:
         return False

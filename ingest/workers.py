@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 
 from data_access.city_config import CityConfig
 from data_access.models import Device
-from ingest import health_sweep
+from ingest import health_sweep, shelf_sweep
 from ingest.alarm_store import AlarmStoreConsumer
 from ingest.directory import DeviceDirectory
 from ingest.simulator import SimDevice, Simulator
@@ -55,6 +55,7 @@ class Workers:
         self._spawn("alarm-store", store.run, self.stop)
         sweep_dir = DeviceDirectory(self.engine, self.config)
         self._spawn("health-sweep", health_sweep.run, self.r, sweep_dir, self.config, self.stop)
+        self._spawn("shelf-sweep", shelf_sweep.run, self.r, self.engine, self.stop)
         if self.simulate:
             sim = new_simulator(self.engine, self.config, self.seed)
             self._spawn("simulator", sim.run, self.r, self.stop)
