@@ -14,6 +14,17 @@ window.cityops = window.cityops || {};
   // clusters: Set(entry), owner: Map(i -> cluster entry)}. A cluster entry keeps how many of
   // its devices are in each status, so a change costs O(1) whatever the cluster's size.
   const drawn = {};
+  const highlighted = new Map();  // device id -> until (ms): devices of a new alarm
+
+  function isHighlighted(id) { return (highlighted.get(id) || 0) > Date.now(); }
+
+  // The icon element is rebuilt on every restyle: put back what identifies and marks it.
+  function tag(el, id, status) {
+    if (!el) { return; }
+    el.dataset.deviceId = id;
+    el.dataset.status = status;
+    el.classList.toggle("dev-highlight", isHighlighted(id));
+  }
 
   function drawnOf(hideout) {
     const d = hideout.domain;
@@ -101,8 +112,7 @@ window.cityops = window.cityops || {};
       if (!marker) { continue; }
       const status = NAME[codes[domain][i] || "u"];
       marker.setIcon(deviceIcon(d.style.glyph, d.style.color, status));
-      const el = marker.getElement();
-      if (el) { el.dataset.status = status; el.dataset.deviceId = marker.options.title; }
+      tag(marker.getElement(), marker.options.title, status);
     }
     if (changes) {
       for (const [i, before, after] of changes) {
@@ -176,6 +186,27 @@ window.cityops = window.cityops || {};
     },
     /* Leaflet asks this of clusters too, but they are built over every device: a cluster
        passes here and clusterToLayer counts (and shows) only its leaves that pass. */
+    /* Mark the devices of a new alarm (assets/alert.js) for `ms`: their markers pulse, and
+       the clusters on screen that hold them. */
+    highlight: function (ids, ms) {
+      const until = Date.now() + ms;
+      ids.forEach(id => highlighted.set(id, until));
+      const wanted = new Set(ids);
+      for (const d of Object.values(drawn)) {
+        for (const marker of d.markers.values()) {
+          if (wanted.has(marker.options.title)) { tag(marker.getElement(), marker.options.title,
+                                                      marker.getElement()?.dataset.status); }
+        }
+        for (const entry of d.clusters) {
+          const el = entry.marker.getElement();
+          if (el && entry.index.getLeaves(entry.id, Infinity).some(l => wanted.has(l.properties.id))) {
+            el.classList.add("dev-highlight");
+            setTimeout(() => el.classList.remove("dev-highlight"), ms);
+          }
+        }
+      }
+      return until;
+    },
     filter: function (feature, context) {
       return Boolean(feature.properties.cluster) || visible(feature, context.hideout || {});
     },
@@ -193,8 +224,7 @@ window.cityops = window.cityops || {};
       const i = feature.properties.i;
       marker.on("add", () => {
         registry.markers.set(i, marker);
-        const el = marker.getElement();
-        if (el) { el.dataset.deviceId = feature.properties.id; el.dataset.status = statusOf(feature, h); }
+        tag(marker.getElement(), feature.properties.id, statusOf(feature, h));
       });
       marker.on("remove", () => { if (registry.markers.get(i) === marker) { registry.markers.delete(i); } });
       return marker;

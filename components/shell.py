@@ -6,6 +6,7 @@ import dash
 from dash import dcc, html
 
 from components.i18n import LANGUAGES, t
+from data_access.app_context import current_store
 from data_access.city_config import CityConfig, text
 
 
@@ -36,6 +37,9 @@ def header(config: CityConfig, lang: str, active_path: str) -> html.Header:
             ]),
             html.Nav(nav_links(lang, active_path), className="nav", **{"aria-label": "main"}),
             html.Div(className="header-right", children=[
+                # Counts by severity on every page, pushed live; a tap opens the console.
+                dcc.Link(id="shell-alarms", className="shell-alarms", href=f"/alarms?lang={lang}",
+                         children=[], title=t("alarms", lang)),
                 html.Time(id="clock", className="clock", **{"data-tz": config.city.timezone}),
                 html.Div(switch, className="lang-switch", role="group",
                          **{"aria-label": t("language", lang)}),
@@ -44,10 +48,25 @@ def header(config: CityConfig, lang: str, active_path: str) -> html.Header:
     )
 
 
+def alarm_feed(lang: str) -> list:
+    """What every page needs to hear of alarms: the pushed signal (assets/alarm_push.js), a
+    slower periodic refresh as the fallback, and the alerts to flash."""
+    settings = current_store().settings
+    return [
+        dcc.Store(id="alarm-signal"),
+        dcc.Store(id="push-enabled", data=settings.push),
+        dcc.Store(id="push-state"),
+        dcc.Interval(id="alarm-tick", interval=settings.refresh_ms),
+        dcc.Store(id="alarm-alert"),
+        dcc.Store(id="shell-lang", data=lang),
+    ]
+
+
 def page_shell(config: CityConfig, lang: str, active_path: str, children: list,
                mode: str = "laptop") -> html.Div:
     return html.Div(
-        className=f"shell mode-{mode}",
+        # page-overview: its alarm panel already shows the counts the header shows elsewhere
+        className=f"shell mode-{mode}" + (" page-overview" if active_path == "/" else ""),
         id="shell",
         lang=lang,
         children=[
@@ -55,7 +74,10 @@ def page_shell(config: CityConfig, lang: str, active_path: str, children: list,
             # Shown by the clock callback while the server does not answer (callbacks/live.py).
             html.Div(id="conn-banner", className="conn-banner", role="alert", hidden=True),
             dcc.Store(id="conn-template", data=t("connection_lost", lang)),
+            # A new critical alarm: flashed over every page, with a sound (assets/alert.js).
+            html.Div(id="alarm-flash", className="alarm-flash", role="alert", hidden=True),
             html.Main(children, className="shell-main"),
             dcc.Interval(id="clock-tick", interval=1000),
+            *alarm_feed(lang),
         ],
     )

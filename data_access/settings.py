@@ -25,6 +25,8 @@ class Settings:
     tile_attribution: str = DEFAULT_TILE_ATTRIBUTION
     seed: int = 2026
     refresh_ms: int = 2000
+    push: bool = True  # alarms pushed to screens (server-sent events); off = polling only
+    alert_severities: tuple[str, ...] = ("critical",)  # flash and sound on every screen
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -42,6 +44,9 @@ class Settings:
             tile_attribution=env.get("CITYOPS_TILE_ATTRIBUTION", DEFAULT_TILE_ATTRIBUTION),
             seed=int(env.get("CITYOPS_SEED", "2026")),
             refresh_ms=int(env.get("CITYOPS_REFRESH_MS", "2000")),
+            push=env.get("CITYOPS_PUSH", "on").strip().lower() not in ("off", "0", "no"),
+            alert_severities=tuple(s.strip() for s in env.get(
+                "CITYOPS_ALERT_SEVERITIES", "critical").split(",") if s.strip()),
         )
 
     @property

@@ -1,0 +1,55 @@
+""""The alarms changed": heard once per web process from Redis pub/sub, handed to every
+open screen's event stream. One Redis subscription per process, however many screens."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+import redis
+
+from data_access import streams
+
+log = logging.getLogger(__name__)
+
+
+class AlarmSignal:
+    def __init__(self, r: redis.Redis) -> None:
+        self.r = r
+        self.version = 0  # bumped on every announcement this process hears
+        self._changed = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Idempotent: the listener starts with the first screen that asks for it."""
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._listen, daemon=True,
+                                                name="alarm-signal")
+                self._thread.start()
+
+    def wait_newer(self, seen: int, timeout: float) -> int | None:
+        """The version once it is past `seen`, or None after `timeout` seconds."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.version > seen, timeout)
+            return self.version if self.version > seen else None
+
+    def _listen(self) -> None:
+        while True:  # Redis restarts and network cuts are survived: subscribe again
+            try:
+                pubsub = self.r.pubsub(ignore_subscribe_messages=True)
+                pubsub.subscribe(streams.ALARMS_CHANGED)
+                for message in pubsub.listen():
+                    if message.get("type") == "message":
+                        self._bump()
+            except Exception:
+                log.warning("alarm signal lost its subscription; resubscribing", exc_info=True)
+                self._bump()  # something may have changed meanwhile: screens look again
+                time.sleep(1.0)
+
+    def _bump(self) -> None:
+        with self._changed:
+            self.version += 1
+            self._changed.notify_all()
