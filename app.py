@@ -17,7 +17,7 @@ import click
 from dash import Dash
 from flask import Flask, request
 
-from callbacks import alarm_push, device_history, live, map_data, map_view
+from callbacks import alarm_console, alarm_push, device_history, live, map_data, map_view
 from components.display_mode import MODE_COOKIE, MODES
 from components.i18n import LANG_COOKIE, LANGUAGES
 from data_access.app_context import EXTENSION, current_store
@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.layout = page_container
     live.register(app)
     alarm_push.register(app)
+    alarm_console.register(app)
     map_view.register(app)
     map_data.register(app)
     device_history.register(app)

@@ -50,8 +50,16 @@ def check_device(page, config) -> None:
     expect(page.locator(".device-alarms")).to_be_visible()
 
 
+def check_alarms(page, config) -> None:
+    expect(page.locator(".alarm-grid .ag-header")).to_be_visible(timeout=10_000)
+    expect(page.locator("#ack-selected")).to_be_visible()
+    expect(page.locator(".alarm-detail")).to_be_visible()
+    page.locator(".alarm-health").scroll_into_view_if_needed()
+    expect(page.locator(".health-card")).to_have_count(5)
+
+
 PAGES = {"overview": ("/", check_overview), "map": ("/map", check_map_page),
-         "device": (f"/devices/{DEVICE}", check_device)}
+         "device": (f"/devices/{DEVICE}", check_device), "alarms": ("/alarms", check_alarms)}
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -1,0 +1,166 @@
+"""The alarm console's callbacks: rows under the filters (refreshed when alarms change),
+operator actions with clear errors, the detail panel, CSV export and the health panel."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from dash import Input, Output, State, ctx, no_update
+
+from components.alarm_console import detail_view, grid_rows, health_panel
+from components.i18n import t
+from data_access.alarm_actions import ActionError, act
+from data_access.alarm_health import health
+from data_access.alarm_queries import (
+    AlarmFilter,
+    alarm_rows,
+    alarm_trail,
+    open_alarms_since,
+    raised_events,
+    utc,
+)
+from data_access.app_context import current_store
+from data_access.city_config import text
+from data_access.departments import load_departments
+
+HEALTH_WINDOW = timedelta(days=7)
+AROUND = timedelta(hours=1)  # values shown before and after the alarm
+
+
+def _departments(store) -> tuple:
+    return load_departments(store.settings.config_dir)
+
+
+def _rows(store, f: AlarmFilter, lang: str) -> list[dict]:
+    frame = alarm_rows(store.engine, f)
+    names = store.alarm_view(frame, lang)["names"]
+    departments = {d.id: text(d.name, lang) for d in _departments(store)}
+    rows = grid_rows(frame, store.config, names, departments, lang,
+                     ZoneInfo(store.config.city.timezone))
+    for row, raised in zip(rows, frame["raised_at"], strict=True):
+        row["raised_ts"] = utc(raised).isoformat() if utc(raised) else None
+    return rows
+
+
+def _message(result, lang: str) -> str:
+    if result.applied < result.sent:
+        return t("action_queued", lang)
+    return t("action_done", lang, n=result.applied)
+
+
+def _act(event: str, ids: list[str], user: str | None, lang: str, **kw) -> tuple[str, str]:
+    """(message, css class): what the operator reads under the buttons."""
+    store = current_store()
+    try:
+        result = act(store.redis, store.engine, event, ids, user or "",
+                     departments=tuple(d.id for d in _departments(store)), **kw)
+    except ActionError as err:
+        return t(str(err), lang), "form-msg form-error"
+    return _message(result, lang), "form-msg form-ok"
+
+
+def register(app) -> None:
+    @app.callback(
+        Output("alarm-grid", "rowData"),
+        Input("f-domain", "value"), Input("f-severity", "value"), Input("f-state", "value"),
+        Input("f-unit", "value"), Input("f-window", "value"),
+        Input("alarm-signal", "data"), Input("console-msg", "children"),
+        Input("detail-msg", "children"),
+        State("page-lang", "data"),
+    )
+    def rows(domains, severities, states, units, window, _signal, _msg, _msg2, lang):
+        f = AlarmFilter(domains or [], severities or [], states or [], units or [],
+                        window or "open")
+        return _rows(current_store(), f, lang)
+
+    @app.callback(
+        Output("console-msg", "children"), Output("console-msg", "className"),
+        Input("ack-selected", "n_clicks"),
+        State("alarm-grid", "selectedRows"), State("operator-name", "value"),
+        State("page-lang", "data"),
+        prevent_initial_call=True,
+    )
+    def acknowledge_selected(_n, selected, user, lang):
+        ids = [r["alarm_id"] for r in selected or []]
+        return _act("acknowledged", ids, user, lang)
+
+    @app.callback(
+        Output("alarm-grid", "exportDataAsCsv"),
+        Input("export-csv", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def export(_n):
+        return True
+
+    @app.callback(
+        Output("detail-id", "data"),
+        Input("alarm-grid", "cellClicked"),
+        State("alarm-grid", "rowData"),
+        prevent_initial_call=True,
+    )
+    def pick(cell, row_data):
+        if not cell or cell.get("rowId") is None:
+            return no_update
+        return cell["rowId"]
+
+    @app.callback(
+        Output("alarm-detail", "children"), Output("detail-actions", "hidden"),
+        Input("detail-id", "data"), Input("alarm-grid", "rowData"),
+        State("page-lang", "data"),
+        prevent_initial_call=True,
+    )
+    def detail(alarm_id, row_data, lang):
+        row = next((r for r in row_data or [] if r["alarm_id"] == alarm_id), None)
+        if row is None:
+            return t("pick_alarm", lang), True
+        store = current_store()
+        device = store.device_row(row["device_id"]) if row.get("device_id") else None
+        history = store.device_history(row["device_id"], datetime.fromisoformat(
+            row["raised_ts"]) - AROUND) if device is not None else None
+        if history is not None and not history.empty:
+            until = datetime.fromisoformat(row["raised_ts"]) + AROUND
+            history = history[history["ts"] <= until]
+        return detail_view(row, None if device is None else dict(device),
+                           alarm_trail(store.engine, alarm_id),
+                           history if history is not None else pd.DataFrame(),
+                           lang, ZoneInfo(store.config.city.timezone),
+                           store.settings.tile_url), False
+
+    @app.callback(
+        Output("detail-msg", "children"), Output("detail-msg", "className"),
+        Input("act-ack", "n_clicks"), Input("act-shelve", "n_clicks"),
+        Input("act-unshelve", "n_clicks"), Input("act-assign", "n_clicks"),
+        Input("act-comment", "n_clicks"),
+        State("detail-id", "data"), State("operator-name", "value"),
+        State("act-shelve-min", "value"), State("act-department", "value"),
+        State("act-note", "value"), State("page-lang", "data"),
+        prevent_initial_call=True,
+    )
+    def detail_action(_a, _s, _u, _g, _c, alarm_id, user, minutes, department, note, lang):
+        ids = [alarm_id] if alarm_id else []
+        match ctx.triggered_id:
+            case "act-ack":
+                return _act("acknowledged", ids, user, lang)
+            case "act-shelve":
+                return _act("shelved", ids, user, lang, shelve_min=minutes)
+            case "act-unshelve":
+                return _act("unshelved", ids, user, lang)
+            case "act-assign":
+                return _act("assigned", ids, user, lang, department=department)
+            case "act-comment":
+                return _act("commented", ids, user, lang, note=note)
+        return no_update, no_update
+
+    @app.callback(
+        Output("alarm-health", "children"),
+        Input("alarm-signal", "data"), Input("page-lang", "data"),
+    )
+    def health_view(_signal, lang):
+        store = current_store()
+        end = datetime.now(UTC)
+        start = end - HEALTH_WINDOW
+        h = health(raised_events(store.engine, start), open_alarms_since(store.engine),
+                   start, end)
+        return health_panel(h, lang, ZoneInfo(store.config.city.timezone))
