@@ -1,19 +1,26 @@
-/* Listen to the server's alarm events (callbacks/alarm_push.py) and refresh the alarm
-   callbacks at once through the `alarm-signal` store every page carries. */
+/* Listen to the server's alarm events (callbacks/alarm_push.py). Each carries the alarm
+   panel: put it straight into the page (counts, list, header counts, alerts to flash) and
+   tell the page's own alarm callbacks (the console's grid) through `alarm-signal`. */
 window.cityops = window.cityops || {};
 (function () {
   if (!window.EventSource) { return; }  // the periodic refresh still works
-  function connect() {
-    const source = new EventSource("/api/v1/alarms/events");
-    source.onmessage = (e) => {
-      if (window.dash_clientside && window.dash_clientside.set_props) {
-        window.dash_clientside.set_props("alarm-signal", {data: e.data});
-      }
-    };
+  function apply(panel) {
+    const setProps = window.dash_clientside && window.dash_clientside.set_props;
+    if (!setProps) { return; }
+    for (const [id, value] of [["alarm-counts", panel.counts], ["alarm-list", panel.items],
+                               ["shell-alarms", panel.counts]]) {
+      if (document.getElementById(id)) { setProps(id, {children: value}); }
+    }
+    setProps("alarm-alert", {data: panel.alerts});
+    setProps("alarm-signal", {data: panel.version});
+  }
+  function connect(lang) {
+    const source = new EventSource(`/api/v1/alarms/events?lang=${encodeURIComponent(lang)}`);
+    source.onmessage = (e) => apply(JSON.parse(e.data));
     // The browser reconnects by itself after a network error; after an HTTP error (a proxy
     // answering 502 during a deploy) it gives up, so start again a little later.
     source.onerror = () => {
-      if (source.readyState === EventSource.CLOSED) { setTimeout(connect, 5000); }
+      if (source.readyState === EventSource.CLOSED) { setTimeout(() => connect(lang), 5000); }
     };
   }
   window.cityops.connectPush = connect;  // called once per page by cityops.push.start

@@ -56,12 +56,13 @@ window.cityops = window.cityops || {};
 
   window.cityops.push = {
     started: false,
-    start: function (enabled) {
-      if (enabled && !this.started && window.cityops.connectPush) {
+    /* lang: the page's language, or null when push is off (settings). */
+    start: function (lang) {
+      if (lang && !this.started && window.cityops.connectPush) {
         this.started = true;
-        window.cityops.connectPush();
+        window.cityops.connectPush(lang);
       }
-      return Boolean(enabled);
+      return Boolean(lang);
     },
   };
 })();

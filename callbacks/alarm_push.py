@@ -1,21 +1,29 @@
 """Alarms pushed to every open screen: a server-sent event stream per screen, fed by the
-process's one AlarmSignal. The browser (assets/alarm_push.js) turns each event into a
-refresh of the alarm callbacks, so a new alarm shows in well under a second; the periodic
+process's one AlarmSignal. Each event carries the alarm panel itself (counts, list, alerts),
+built and serialised once per alarms version and language for all screens, so a new alarm
+reaches a screen with no request of its own (assets/alarm_push.js applies it); the periodic
 refresh stays as the fallback. EventSource reconnects by itself after a server restart."""
 
 from __future__ import annotations
 
-from flask import Response, current_app, stream_with_context
+import time
 
+from flask import Response, current_app, request, stream_with_context
+
+from components.alarm_panel import alarm_panel_json
+from components.i18n import resolve_language
 from data_access.alarm_signal import AlarmSignal
 from data_access.app_context import current_store
 
 KEEPALIVE_S = 15.0  # also how soon a closed screen's thread notices and ends
+COALESCE_S = 0.2  # a burst of alarms becomes one refresh per screen, not one per alarm
 
 
 def events_response() -> Response:
     signal: AlarmSignal = current_app.extensions["cityops-alarm-signal"]
     signal.start()
+    store = current_store()
+    lang = resolve_language(request.args.get("lang"), store.config.city.default_language)
 
     def stream():
         seen = signal.version
@@ -26,7 +34,8 @@ def events_response() -> Response:
                 yield ": keep-alive\n\n"
                 continue
             seen = version
-            yield f"data: {version}\n\n"
+            yield f"data: {alarm_panel_json(store.alarms_version(), lang)}\n\n"
+            time.sleep(COALESCE_S)
 
     return Response(stream_with_context(stream()), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -70,11 +70,10 @@ def register(app) -> None:
     @app.callback(
         Output("map-status", "data"),
         Input("live-tick", "n_intervals"),
-        Input("alarm-signal", "data"),
         State("map-status", "data"),
         prevent_initial_call=True,
     )
-    def status_update(_n, _signal, current):
+    def status_update(_n, current):
         return current_store().status_update((current or {}).get("version"))
 
     # Every filter writes its own part of `map-filter`; the layers' hideouts follow it, and

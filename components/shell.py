@@ -54,7 +54,7 @@ def alarm_feed(lang: str) -> list:
     settings = current_store().settings
     return [
         dcc.Store(id="alarm-signal"),
-        dcc.Store(id="push-enabled", data=settings.push),
+        dcc.Store(id="push-enabled", data=lang if settings.push else None),
         dcc.Store(id="push-state"),
         dcc.Interval(id="alarm-tick", interval=settings.refresh_ms),
         dcc.Store(id="alarm-alert"),

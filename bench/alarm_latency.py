@@ -1,0 +1,168 @@
+"""From XADD of a raised alarm on `cityops:alarms` to that alarm drawn on open overview pages.
+
+CityOps pushes "alarms changed" to every screen (server-sent events, one Redis subscription
+per web process) after the alarm store has committed; the baseline is plain polling every
+5 seconds (the same app with push off). Both run here, one after the other, on the same
+machine, with 1 and with 20 pages open at once in headless Chromium. Latency is measured
+per alarm and per page: the browser notes when the alarm's list item appears (a
+MutationObserver, wall-clock ms), the bench notes when it sent the XADD.
+
+    .venv/bin/python -m bench.alarm_latency               # 100 alarms, 1 and 20 pages
+    .venv/bin/python -m bench.alarm_latency --alarms 30   # quicker
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app import ServerThread
+from data_access import streams
+from data_access.db import make_engine, upgrade_schema
+from data_access.redis_conn import connect, shutdown_embedded
+from data_access.seed import seed_devices
+from data_access.settings import Settings
+
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM = os.environ.get("CITYOPS_CHROMIUM", "/usr/bin/chromium")
+DEVICE = "water_meter-avlida-00001"
+SPACING_S = 1.0  # between two alarms (--spacing); even 1 a second is a flood by EEMUA's measure
+
+WATCH = """() => {
+  window.__seen = {};
+  const note = () => {
+    for (const el of document.querySelectorAll('[data-alarm-id^="bench-"]')) {
+      const id = el.dataset.alarmId;
+      if (!(id in window.__seen)) { window.__seen[id] = Date.now(); }
+    }
+  };
+  new MutationObserver(note).observe(document.body, {childList: true, subtree: true});
+}"""
+
+
+def start(settings: Settings):
+    from app import create_app
+    from ingest.workers import Workers
+
+    engine = make_engine(settings)
+    upgrade_schema(engine)
+    dash_app = create_app(settings)
+    store = dash_app.server.extensions["cityops"]
+    seed_devices(engine, store.config, None, settings.seed)
+    workers = Workers(connect(settings), engine, store.config, simulate=False).start()
+    server = ServerThread(dash_app.server)
+    server.start()
+    return store, workers, server
+
+
+def run(browser, url: str, store, pages: int, alarms: int, tag: str,
+        spacing_s: float = SPACING_S) -> list[float]:
+    contexts = [browser.new_context(viewport={"width": 1920, "height": 1080})
+                for _ in range(pages)]
+    opened = []
+    for context in contexts:
+        page = context.new_page()
+        page.goto(url + "/?lang=en")
+        page.wait_for_selector("#alarm-list", timeout=60_000)
+        page.evaluate(WATCH)
+        opened.append(page)
+    time.sleep(3)  # every page settled (first callbacks, event stream connected)
+    sent: dict[str, float] = {}
+    for k in range(alarms):
+        alarm_id = f"bench-{tag}-{k}"
+        sent[alarm_id] = time.time() * 1000
+        store.redis.xadd(streams.ALARMS, {
+            "event": "raised", "alarm_id": alarm_id, "device_id": DEVICE, "domain": "water",
+            "severity": "critical", "type": "bench", "message": f"Bench alarm {k}",
+            "ts": datetime.now(UTC).isoformat()})
+        time.sleep(spacing_s)
+    deadline = time.time() + 20
+    latencies: list[float] = []
+    while time.time() < deadline:
+        seen = [p.evaluate("window.__seen") for p in opened]
+        if all(len(s) >= alarms for s in seen):
+            break
+        time.sleep(0.5)
+    for s in seen:
+        latencies += [s[a] - t for a, t in sent.items() if a in s]
+    missing = alarms * pages - len(latencies)
+    if missing:
+        print(f"  {missing} alarm sightings missing after 20 s", file=sys.stderr)
+    for alarm_id in sent:  # leave the list as it was
+        store.redis.xadd(streams.ALARMS, {"event": "cleared", "alarm_id": alarm_id})
+        store.redis.xadd(streams.ALARMS, {"event": "acknowledged", "alarm_id": alarm_id})
+    for context in contexts:
+        context.close()
+    time.sleep(2)
+    return latencies
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
+
+
+def main(argv: list[str] | None = None) -> int:
+    import logging
+
+    from playwright.sync_api import sync_playwright
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    p = argparse.ArgumentParser(prog="python -m bench.alarm_latency", description=__doc__)
+    p.add_argument("--alarms", type=int, default=100)
+    p.add_argument("--pages", default="1,20")
+    p.add_argument("--spacing", type=float, default=SPACING_S, help="seconds between alarms")
+    args = p.parse_args(argv)
+    page_counts = [int(x) for x in args.pages.split(",")]
+    print(f"command : {sys.executable.split('/')[-1]} -m bench.alarm_latency "
+          f"{' '.join(argv or sys.argv[1:])}")
+    print(f"machine : {os.cpu_count()} CPUs, {platform.platform()}, Chromium headless, "
+          f"{args.alarms} alarms {args.spacing * 1000:.0f} ms apart")
+    results = []
+    approaches = [("CityOps push (server-sent events)", True, 2000),
+                  ("baseline: polling every 5 s", False, 5000)]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        for name, push, refresh in approaches:
+            with tempfile.TemporaryDirectory(prefix="cityops-alarm-bench-") as tmp:
+                settings = Settings(var_dir=Path(tmp) / "var", push=push, refresh_ms=refresh,
+                                    alert_severities=())
+                store, workers, server = start(settings)
+                try:
+                    for n in page_counts:
+                        lat = run(browser, server.url, store, n, args.alarms,
+                                  f"{int(push)}-{n}", args.spacing)
+                        results.append((name, n, pct(lat, 50), pct(lat, 95), len(lat)))
+                        print(f"  {name}, {n} pages: p50 {pct(lat, 50):.0f} ms, "
+                              f"p95 {pct(lat, 95):.0f} ms", file=sys.stderr)
+                finally:
+                    server.stop()
+                    workers.shutdown()
+                    with contextlib.suppress(Exception):
+                        shutdown_embedded(settings)
+        browser.close()
+    print()
+    print(f"{'approach':<36} {'pages':>5} {'p50':>9} {'p95':>9} {'sightings':>10}")
+    for name, n, p50, p95, count in results:
+        print(f"{name:<36} {n:>5} {p50:>6.0f} ms {p95:>6.0f} ms {count:>10}")
+    print()
+    for n in page_counts:
+        ours = next(r for r in results if r[1] == n and r[0].startswith("CityOps"))
+        base = next(r for r in results if r[1] == n and r[0].startswith("baseline"))
+        print(f"{n:>3} pages: p95 {base[3] / ours[3]:.1f}x lower, p50 {base[2] / ours[2]:.1f}x "
+              f"lower than polling")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
