@@ -4,15 +4,22 @@
 window.cityops = window.cityops || {};
 (function () {
   if (!window.EventSource) { return; }  // the periodic refresh still works
+  let lastAlerts = null;
   function apply(panel) {
     const setProps = window.dash_clientside && window.dash_clientside.set_props;
     if (!setProps) { return; }
+    // Only what this page shows: every update costs the renderer, and a wall of screens on
+    // one machine pays it once per screen.
     for (const [id, value] of [["alarm-counts", panel.counts], ["alarm-list", panel.items],
                                ["shell-alarms", panel.counts]]) {
-      if (document.getElementById(id)) { setProps(id, {children: value}); }
+      const el = document.getElementById(id);
+      if (el && el.offsetParent !== null) { setProps(id, {children: value}); }
     }
-    setProps("alarm-alert", {data: panel.alerts});
-    setProps("alarm-signal", {data: panel.version});
+    if (JSON.stringify(panel.alerts) !== lastAlerts) {
+      lastAlerts = JSON.stringify(panel.alerts);
+      setProps("alarm-alert", {data: panel.alerts});
+    }
+    if (document.querySelector(".alarm-grid")) { setProps("alarm-signal", {data: panel.version}); }
   }
   function connect(lang) {
     const source = new EventSource(`/api/v1/alarms/events?lang=${encodeURIComponent(lang)}`);

@@ -1,7 +1,7 @@
 /* Is the server still answering? A wall screen must say so when it is not, and carry on by
    itself when it is back (Dash keeps firing its intervals; nothing here reloads the page).
    Every Dash callback request passes through fetch: note when they start failing and when
-   one succeeds again. The clock callback (callbacks/live.py) shows or hides the banner. */
+   one succeeds again; a timer below shows or hides the banner (and keeps the clock). */
 window.cityops = window.cityops || {};
 (function () {
   const state = {lostSince: null};
@@ -23,13 +23,22 @@ window.cityops = window.cityops || {};
       throw error;
     });
   };
-  window.cityops.connection = {
-    /* [banner text or "", hidden?]: shown once requests have failed for `graceMs`. */
-    banner: function (template, tz, graceMs) {
-      if (!state.lostSince || Date.now() - state.lostSince.getTime() < graceMs) { return ["", true]; }
-      const time = new Intl.DateTimeFormat("en-GB", {timeZone: tz, hour: "2-digit",
-        minute: "2-digit", second: "2-digit"}).format(state.lostSince);
-      return [template.replace("{time}", time), false];
-    },
-  };
+  function clock(date, tz) {
+    return new Intl.DateTimeFormat("en-GB", {timeZone: tz, hour: "2-digit", minute: "2-digit",
+                                             second: "2-digit"}).format(date);
+  }
+
+  // Every second, without a Dash round trip: the clock, and the banner once requests have
+  // failed for a few seconds (hidden again as soon as one succeeds).
+  const GRACE_MS = 3000;
+  setInterval(() => {
+    const el = document.getElementById("clock");
+    const tz = (el && el.dataset.tz) || undefined;
+    if (el) { el.textContent = clock(new Date(), tz); }
+    const banner = document.getElementById("conn-banner");
+    if (!banner) { return; }
+    const lost = state.lostSince && Date.now() - state.lostSince.getTime() >= GRACE_MS;
+    banner.hidden = !lost;
+    if (lost) { banner.textContent = banner.dataset.template.replace("{time}", clock(state.lostSince, tz)); }
+  }, 1000);
 })();

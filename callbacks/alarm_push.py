@@ -6,6 +6,7 @@ refresh stays as the fallback. EventSource reconnects by itself after a server r
 
 from __future__ import annotations
 
+import threading
 import time
 
 from flask import Response, current_app, request, stream_with_context
@@ -17,6 +18,24 @@ from data_access.app_context import current_store
 
 KEEPALIVE_S = 15.0  # also how soon a closed screen's thread notices and ends
 COALESCE_S = 0.2  # a burst of alarms becomes one refresh per screen, not one per alarm
+
+
+_panels: dict[tuple[str, str], str] = {}
+_panels_lock = threading.Lock()
+
+
+def panel_event(version: str, lang: str) -> str:
+    """The event for (version, language), made by one thread of this process while the other
+    screens' threads wait for it: woken together, they must not all build it at once."""
+    event = _panels.get((version, lang))
+    if event is None:
+        with _panels_lock:
+            event = _panels.get((version, lang))
+            if event is None:
+                event = _panels[(version, lang)] = alarm_panel_json(version, lang)
+                while len(_panels) > 32:
+                    _panels.pop(next(iter(_panels)))
+    return event
 
 
 def events_response() -> Response:
@@ -34,7 +53,7 @@ def events_response() -> Response:
                 yield ": keep-alive\n\n"
                 continue
             seen = version
-            yield f"data: {alarm_panel_json(store.alarms_version(), lang)}\n\n"
+            yield f"data: {panel_event(store.alarms_version(), lang)}\n\n"
             time.sleep(COALESCE_S)
 
     return Response(stream_with_context(stream()), mimetype="text/event-stream",

@@ -1,6 +1,7 @@
-"""The pages' heartbeat: KPI figures and the alarm list each tick, the alarm counts and
-alerts in every page's header, the clock. Alarm changes also arrive pushed, between ticks
-(callbacks/alarm_push.py); these callbacks are what keeps a screen right without push."""
+"""The pages' heartbeat: KPI figures each tick; the alarm list and the header's alarm
+counts and alerts as the fallback of the pushed events (callbacks/alarm_push.py). The clock
+and the connection banner are plain JavaScript (assets/connection.js): a Dash round trip
+each second costs a wall of screens real CPU."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def register(app) -> None:
     @app.callback(
         Output("alarm-counts", "children"),
         Output("alarm-list", "children"),
-        Input("live-tick", "n_intervals"),
+        Input("alarm-tick", "n_intervals"),
         State("page-lang", "data"),
         prevent_initial_call=True,
     )
@@ -57,20 +58,4 @@ def register(app) -> None:
         Output("alarm-flash", "hidden"),
         Input("alarm-alert", "data"),
         prevent_initial_call=True,
-    )
-
-    app.clientside_callback(
-        """function(_n, template) {
-            const el = document.getElementById('clock');
-            const tz = (el && el.dataset.tz) || undefined;
-            const clock = new Intl.DateTimeFormat('en-GB', {timeZone: tz, hour: '2-digit',
-                minute: '2-digit', second: '2-digit'}).format(new Date());
-            const [text, hidden] = window.cityops.connection.banner(template, tz, 3000);
-            return [clock, text, hidden];
-        }""",
-        Output("clock", "children"),
-        Output("conn-banner", "children"),
-        Output("conn-banner", "hidden"),
-        Input("clock-tick", "n_intervals"),
-        State("conn-template", "data"),
     )

@@ -42,6 +42,7 @@ def alarm_items(alarms: pd.DataFrame, names: dict[str, str], units: dict[str, st
         device = names.get(row.device_id or "", row.device_id or "")
         count = f" ×{row.count}" if row.count and row.count > 1 else ""
         items.append(html.Li(
+            key=row.alarm_id,  # a new alarm on top adds one row; React keeps the others
             className=f"alarm-item sev-{row.severity} state-{row.state}",
             **{"data-alarm-id": row.alarm_id},
             children=[

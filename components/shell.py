@@ -48,6 +48,9 @@ def header(config: CityConfig, lang: str, active_path: str) -> html.Header:
     )
 
 
+PUSH_FALLBACK_MS = 15_000
+
+
 def alarm_feed(lang: str) -> list:
     """What every page needs to hear of alarms: the pushed signal (assets/alarm_push.js), a
     slower periodic refresh as the fallback, and the alerts to flash."""
@@ -56,7 +59,9 @@ def alarm_feed(lang: str) -> list:
         dcc.Store(id="alarm-signal"),
         dcc.Store(id="push-enabled", data=lang if settings.push else None),
         dcc.Store(id="push-state"),
-        dcc.Interval(id="alarm-tick", interval=settings.refresh_ms),
+        # With push, the periodic alarm refresh is only the fallback: much slower.
+        dcc.Interval(id="alarm-tick", interval=PUSH_FALLBACK_MS if settings.push
+                     else settings.refresh_ms),
         dcc.Store(id="alarm-alert"),
         dcc.Store(id="shell-lang", data=lang),
     ]
@@ -71,13 +76,12 @@ def page_shell(config: CityConfig, lang: str, active_path: str, children: list,
         lang=lang,
         children=[
             header(config, lang, active_path),
-            # Shown by the clock callback while the server does not answer (callbacks/live.py).
-            html.Div(id="conn-banner", className="conn-banner", role="alert", hidden=True),
-            dcc.Store(id="conn-template", data=t("connection_lost", lang)),
+            # Shown while the server does not answer (assets/connection.js).
+            html.Div(id="conn-banner", className="conn-banner", role="alert", hidden=True,
+                     **{"data-template": t("connection_lost", lang)}),
             # A new critical alarm: flashed over every page, with a sound (assets/alert.js).
             html.Div(id="alarm-flash", className="alarm-flash", role="alert", hidden=True),
             html.Main(children, className="shell-main"),
-            dcc.Interval(id="clock-tick", interval=1000),
             *alarm_feed(lang),
         ],
     )
