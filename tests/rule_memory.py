@@ -45,6 +45,8 @@ class Memory:
         self.active: dict[str, float] = {}  # key -> time of the last published raise
         self.pending: dict[str, Pending] = {}
         self.published: list[Decision] = []
+        self.activations: list[Decision] = []  # raises of an alarm that was not active
+        self.transitions: list[Decision] = []  # activations and clears, not refreshes
 
     def _states(self, keys: Iterable[str]) -> dict[str, KeyState]:
         return {k: KeyState(k in self.active, self.pending.get(k), self.active.get(k))
@@ -82,9 +84,13 @@ class Memory:
                 self.pending[key] = pending
         for d in outcome.decisions:
             if d.event == "raised":
+                if d.key not in self.active:
+                    self.activations.append(d)
+                    self.transitions.append(d)
                 self.active[d.key] = d.at
             else:
                 self.active.pop(d.key, None)
+                self.transitions.append(d)
         self.published += outcome.decisions
         return outcome.decisions
 

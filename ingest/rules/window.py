@@ -18,7 +18,7 @@ def in_window(samples: Sequence[Sample], now: float, window_s: float) -> list[Sa
 
 def amount(samples: Sequence[Sample], now: float, window_s: float) -> float | None:
     """A per-hour rate (mm/h) integrated over the window (mm), by the trapezoid rule; the
-    segment that straddles the window's start counts for the part inside it."""
+    segment that straddles the window's start counts from the value interpolated there."""
     start = now - window_s
     points = sorted(s for s in samples if s[0] <= now)
     if not points or points[-1][0] < start:
@@ -27,7 +27,10 @@ def amount(samples: Sequence[Sample], now: float, window_s: float) -> float | No
     for (t0, v0), (t1, v1) in zip(points, points[1:], strict=False):
         if t1 <= start:
             continue
-        total += (v0 + v1) / 2 * (t1 - max(t0, start)) / 3600
+        if t0 < start:
+            v0 += (v1 - v0) * (start - t0) / (t1 - t0)
+            t0 = start
+        total += (v0 + v1) / 2 * (t1 - t0) / 3600
     return total
 
 
