@@ -34,7 +34,7 @@ def _reason(exc: Exception) -> str:
         first = exc.errors()[0]
         where = ".".join(str(x) for x in first["loc"]) or "rules"
         return f"{where}: {first['msg']} ({exc.error_count()} error(s))"
-    return f"{type(exc).__name__}: {exc}"
+    return " ".join(f"{type(exc).__name__}: {exc}".split())  # one log line
 
 
 class RulesWatcher:
