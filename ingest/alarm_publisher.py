@@ -37,7 +37,7 @@ def alarm_fields(decision: Decision) -> dict[str, str]:
     }
     if decision.value is not None:
         entry["value"] = repr(float(decision.value))
-    return entry
+    return {k: v for k, v in entry.items() if v != ""}  # e.g. no severity on a bare clear
 
 
 # Claim-and-publish in one step inside Redis: a raise is published only by the caller that

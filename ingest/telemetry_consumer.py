@@ -19,7 +19,7 @@ from data_access.city_config import CityConfig
 from data_access.writes import newest_per_device, write_telemetry
 from ingest.directory import DeviceDirectory
 from ingest.rules.reload import RulesWatcher
-from ingest.rules.runner import PlacesCache, run_batch
+from ingest.rules.runner import PlacesCache, clear_retired, run_batch
 from ingest.stream_consumer import Entry, StreamConsumer, write_isolating
 from ingest.validation import Rejected, Telemetry, decode_fields, validate
 
@@ -108,7 +108,11 @@ class TelemetryConsumer(StreamConsumer):
             args += (device_id, repr(t.ts.timestamp()), _latest_json(t))
         moved = self._forward_state(keys=[streams.LATEST, streams.LAST_SEEN], args=args)
         places = self._places.get(self.directory.devices)
-        run_batch(self.r, self.config, places, good, [d.decode() for d in moved])
+        config = self.config
+        retired = self.rules.take_retired()
+        if retired:
+            clear_retired(self.r, retired, datetime.now(UTC).timestamp())
+        run_batch(self.r, config, places, good, [d.decode() for d in moved])
 
     def _finish(self, entries: Sequence[Entry], bad: list, stored: int) -> None:
         """Dead-letter the refused entries and acknowledge the whole batch atomically."""

@@ -47,6 +47,7 @@ class RulesWatcher:
         self.every_s = every_s
         self.clock = clock
         self.last_error: str | None = None
+        self._retired: set[str] = set()
         self._seen = _signature(path) if path else None
         self._next = clock()
 
@@ -72,5 +73,14 @@ class RulesWatcher:
             log.error("rules: %s not loaded, the rules in force stay: %s", self.path,
                       self.last_error)
             return
+        old_ids = {r.id for r in self.config.rules.all_alarming()}
+        new_ids = {r.id for r in new.rules.all_alarming()}
+        self._retired = (self._retired | old_ids) - new_ids
         self.config, self.last_error = new, None
         log.info("rules: reloaded %s (%d rules)", self.path, len(new.rules.all_alarming()))
+
+    def take_retired(self) -> set[str]:
+        """Ids of rules that reloads removed since the last call: their active alarms have no
+        rule left to clear them, so the caller clears them."""
+        retired, self._retired = self._retired, set()
+        return retired

@@ -2,6 +2,7 @@
 
     run_batch(r, config, places, batch, moved)   after a batch is durable in SQL
     run_offline(r, config, devices, now)         from the periodic health sweep
+    clear_retired(r, rule_ids, now)              after a reload removed rules
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from data_access.city_config import CityConfig
 from data_access.writes import newest_per_device
 from ingest import alarm_publisher
 from ingest.rules import engine, state
-from ingest.rules.core import DeviceInfo
+from ingest.rules.core import Decision, DeviceInfo
 from ingest.rules.cross_domain import Places
 from ingest.rules.health import offline_checks
 from ingest.rules.observation import Observation
@@ -64,3 +65,19 @@ def run_offline(r: redis.Redis, config: CityConfig, devices: Iterable[DeviceInfo
     states = state.read_states(r, [c.key for c in checks])
     outcome = engine.settle(checks, states, config.rules.engine.repeat_interval_s)
     return alarm_publisher.publish(r, outcome.decisions, config.rules.engine.repeat_interval_s)
+
+
+RETIRED_MESSAGE = "Rule removed from rules.yaml"
+
+
+def clear_retired(r: redis.Redis, rule_ids: set[str], now: float) -> int:
+    """Clear the active alarms of rules that no longer exist (the claim script makes sure
+    only one consumer publishes each clear)."""
+    decisions = []
+    for raw_key, _ in r.hscan_iter(streams.ACTIVE_RULE_ALARMS, count=1000):
+        key = raw_key.decode()
+        device_id, _, rule_id = key.rpartition("|")
+        if rule_id in rule_ids:
+            decisions.append(Decision("cleared", key, device_id, "", "", rule_id,
+                                      RETIRED_MESSAGE, None, now))
+    return alarm_publisher.publish(r, decisions)

@@ -234,6 +234,14 @@ def test_rules_yaml_is_reloaded_without_restart_and_a_bad_file_keeps_the_rules(
     # still the reloaded rules (limit 60): the far bin at 65 % is due for collection
     assert {a.device_id for a in alarms(backend, "bin_collect")} == {BIN, FAR_BIN}
 
+    raw["thresholds"] = [r for r in raw["thresholds"] if r["id"] != "bin_collect"]
+    rules_path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    report(backend, ingest, RIVER, now + timedelta(minutes=3), {"water_level": 0.5})
+    store.step()
+    # a removed rule leaves no alarm behind that nothing could ever clear
+    assert {a.state for a in alarms(backend, "bin_collect")} == {"cleared_unack"}
+    assert not backend.redis.hexists(streams.ACTIVE_RULE_ALARMS, f"{BIN}|bin_collect")
+
 
 def test_the_publisher_refreshes_an_active_key_once_per_repeat_interval(backend):
     """Two consumers that both decide a refresh at once (a race) publish it once: the claim

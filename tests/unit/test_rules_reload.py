@@ -57,3 +57,11 @@ def test_a_bad_file_is_reported_and_the_rules_in_force_stay(tmp_path, config):
 
 def test_no_path_never_reloads(config):
     assert RulesWatcher(config, None, every_s=0).current() is config
+
+
+def test_rules_removed_by_a_reload_are_handed_out_once(tmp_path, config):
+    path, clock, watcher = _setup(tmp_path, config, every_s=0)
+    _write(path, lambda r: r.update(rates=[]))
+    watcher.current()
+    assert watcher.take_retired() == {"water_rising_fast"}
+    assert watcher.take_retired() == set()
