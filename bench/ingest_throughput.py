@@ -75,8 +75,7 @@ BASELINE = "row-at-a-time (baseline)"
 TARGET_BACKEND, TARGET_MODE, TARGET_READINGS_PER_S = "PostgreSQL", "batch 1000", 30_000
 TABLES = ("readings", "device_state", "alarms", "alarm_events")
 REDIS_KEYS = (streams.TELEMETRY, streams.ALARMS, streams.DEADLETTER, streams.DEADLETTER_COUNT,
-              streams.LAST_SEEN, streams.ACTIVE_RULE_ALARMS, streams.RULE_RAISED_AT,
-              streams.LATEST, STATS)
+              streams.LAST_SEEN, streams.ACTIVE_RULE_ALARMS, streams.LATEST, STATS)
 Entry = tuple[bytes, dict]
 
 

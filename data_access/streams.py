@@ -15,11 +15,12 @@ DEADLETTER_COUNT = "cityops:deadletter:count"  # hash: reason code -> count
 LATEST = "cityops:latest"  # hash: device_id -> JSON of the newest reading (the map reads it)
 LAST_SEEN = "cityops:last_seen"  # hash: device_id -> epoch seconds of newest reading
 ALARMS_VERSION = "cityops:alarms:version"  # bumped by the alarm store after each commit
-ACTIVE_RULE_ALARMS = "cityops:rule_alarms"  # hash: "device|rule" -> alarm_id
-RULE_RAISED_AT = "cityops:rule_alarms:raised_at"  # hash: "device|rule" -> epoch s of last raise
+# hash: "device|rule" -> "<epoch s of its last published raise>|<alarm_id>" (ingest/rules)
+ACTIVE_RULE_ALARMS = "cityops:rule_alarms"
 # State of the rules engine, shared by every ingest consumer and bounded by trim and expiry:
 RULE_SAMPLES = "cityops:rules:samples:"  # + "device|metric": zset of recent values (windows)
 RULE_PENDING = "cityops:rules:pending:"  # + "device|rule": a running on- or off-delay
+RULE_TERMS = "cityops:rules:terms:"  # + "rule|unit": hash, each device's figure per condition
 
 SEVERITIES = ("critical", "major", "minor", "warning")
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}  # 0 = most severe

@@ -41,27 +41,32 @@ def alarm_fields(decision: Decision) -> dict[str, str]:
 
 
 # Claim-and-publish in one step inside Redis: a raise is published only by the caller that
-# claimed the key (or, for a refresh, found the last raise at least ARGV[6] s before ARGV[5]),
-# a clear only by the one that released it, and never one without the other.
-# KEYS: active-key hash, alarms stream, last-raise hash.
-# ARGV: event, key, alarm id (raise), maxlen, at (epoch s), repeat interval (s), fields...
+# claimed the key (or, for a refresh, found its last raise at least ARGV[6] s before ARGV[5]),
+# a clear only by the one that released it, and never one without the other. The active
+# map's value is "<time of the last raise>|<alarm id>" (a bare alarm id from older versions
+# counts as a raise long ago).
+# KEYS: active-key hash, alarms stream.
+# ARGV: event, key, alarm id (new raise), maxlen, at (epoch s), repeat interval (s), fields...
 CLAIM_AND_PUBLISH = """
+local function split(value)
+  local bar = string.find(value, '|', 1, true)
+  if not bar then return value, nil end
+  return string.sub(value, bar + 1), tonumber(string.sub(value, 1, bar - 1))
+end
+local current = redis.call('HGET', KEYS[1], ARGV[2])
 local alarm_id = ARGV[3]
 if ARGV[1] == 'raised' then
-  if redis.call('HSETNX', KEYS[1], ARGV[2], alarm_id) == 0 then
-    local last = redis.call('HGET', KEYS[3], ARGV[2])
+  if current then
+    local id, last = split(current)
     local repeat_s = tonumber(ARGV[6])
-    if repeat_s <= 0 or (last and tonumber(ARGV[5]) - tonumber(last) < repeat_s) then
-      return 0
-    end
-    alarm_id = redis.call('HGET', KEYS[1], ARGV[2])
+    if repeat_s <= 0 or (last and tonumber(ARGV[5]) - last < repeat_s) then return 0 end
+    alarm_id = id
   end
-  redis.call('HSET', KEYS[3], ARGV[2], ARGV[5])
+  redis.call('HSET', KEYS[1], ARGV[2], ARGV[5] .. '|' .. alarm_id)
 else
-  alarm_id = redis.call('HGET', KEYS[1], ARGV[2])
-  if not alarm_id then return 0 end
+  if not current then return 0 end
+  alarm_id = split(current)
   redis.call('HDEL', KEYS[1], ARGV[2])
-  redis.call('HDEL', KEYS[3], ARGV[2])
 end
 local fields = {'alarm_id', alarm_id}
 for i = 7, #ARGV do fields[#fields + 1] = ARGV[i] end
@@ -78,7 +83,7 @@ def publish(r: redis.Redis, decisions: Iterable[Decision], repeat_s: float = 0.0
         return 0
     script = r.register_script(CLAIM_AND_PUBLISH)
     pipe = r.pipeline(transaction=False)
-    keys = [streams.ACTIVE_RULE_ALARMS, streams.ALARMS, streams.RULE_RAISED_AT]
+    keys = [streams.ACTIVE_RULE_ALARMS, streams.ALARMS]
     for d in decisions:
         flat = [x for kv in alarm_fields(d).items() for x in kv]
         at = d.at or time.time()

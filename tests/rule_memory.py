@@ -41,7 +41,7 @@ class Memory:
         self.config = config
         self.places = Places({d.id: d for d in devices})
         self.samples: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
-        self.latest: dict[str, dict[str, float]] = {}
+        self.terms: dict[tuple[str, str], dict[str, tuple[float, float]]] = defaultdict(dict)
         self.active: dict[str, float] = {}  # key -> time of the last published raise
         self.pending: dict[str, Pending] = {}
         self.published: list[Decision] = []
@@ -49,8 +49,9 @@ class Memory:
         self.transitions: list[Decision] = []  # activations and clears, not refreshes
 
     def _states(self, keys: Iterable[str]) -> dict[str, KeyState]:
+        """Like state.py: only keys Redis has something for."""
         return {k: KeyState(k in self.active, self.pending.get(k), self.active.get(k))
-                for k in keys}
+                for k in keys if k in self.active or k in self.pending}
 
     def report(self, device_id: str, at: datetime | float, values: dict[str, float],
                battery: float | None = None, rssi: float | None = None,
@@ -61,12 +62,17 @@ class Memory:
         for metric in self.config.rule_index.windows.get(device.kind, {}):
             if metric in values:
                 self.samples[(device_id, metric)].append((when, values[metric]))
-        self.latest[device_id] = dict(values)
         obs = Observation(device, when, values, battery, rssi, snr)
         plan = engine.plan([obs], self.config, self.places)
-        outcome = engine.evaluate([obs], Facts(self.samples, self.latest),
+        outcome = engine.evaluate([obs], Facts(self.samples, self.terms),
                                   self._states(plan.keys), self.config, self.places,
                                   plan.units)
+        for rule_unit, (terms, _) in outcome.terms.items():
+            for name, term in terms.items():
+                if term is None:
+                    self.terms[rule_unit].pop(name, None)
+                else:
+                    self.terms[rule_unit][name] = term
         return self._apply(outcome)
 
     def sweep(self, at: datetime | float, last_seen: dict[str, float]) -> list[Decision]:

@@ -8,7 +8,7 @@ alarms, so deadband, delays and repeats behave the same for every kind of rule.
 from __future__ import annotations
 
 import operator
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -122,6 +122,15 @@ class KeyState:
 
 def rule_key(device_id: str, rule_id: str) -> str:
     return f"{device_id}|{rule_id}"
+
+
+Live = Container[str] | None  # keys with an active alarm or a running delay; None: unknown
+
+
+def matters(level: Level, key: str, live: Live) -> bool:
+    """Only an abnormal check, or one on a key with an alarm or a delay, can change anything;
+    skipping the rest keeps a batch of normal reports cheap."""
+    return level is Level.ABNORMAL or live is None or key in live
 
 
 def _since(pending: Pending | None, towards: str, now: float, timing: Timing) -> float:

@@ -8,14 +8,14 @@ A unit rule's alarm belongs to the unit, so it carries the pseudo device id `uni
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from data_access.city_config import CityConfig, text
 from data_access.rules_config import WEEKDAYS, Condition, NearRule, UnitRule, When
-from ingest.rules.core import Check, DeviceInfo, Level, Timing, level_of, rule_key
-from ingest.rules.observation import Facts, Observation
+from ingest.rules.core import Check, DeviceInfo, Level, Live, Timing, level_of, matters, rule_key
+from ingest.rules.observation import Facts, Observation, Term
 from ingest.rules.window import aggregate
 
 UNIT_PREFIX = "unit:"
@@ -45,20 +45,15 @@ def within(when: When | None, at: float, tz: ZoneInfo) -> bool:
 
 
 class Places:
-    """Where devices are: by unit and kind, and which have a device of a kind nearby.
-    Built from the device directory; the nearby answers are remembered per device."""
+    """Where devices are, and which have a device of a kind nearby. Built from the device
+    directory; the nearby answers are remembered per device."""
 
     def __init__(self, devices: Mapping[str, DeviceInfo]) -> None:
         self.devices = devices
-        self.by_unit_kind: dict[tuple[str, str], list[DeviceInfo]] = {}
         self.by_kind: dict[str, list[DeviceInfo]] = {}
         for d in devices.values():
-            self.by_unit_kind.setdefault((d.unit, d.kind), []).append(d)
             self.by_kind.setdefault(d.kind, []).append(d)
         self._near: dict[tuple[str, str, float], bool] = {}
-
-    def in_unit(self, unit: str, kind: str) -> list[DeviceInfo]:
-        return self.by_unit_kind.get((unit, kind), [])
 
     def has_near(self, device: DeviceInfo, kind: str, within_m: float) -> bool:
         key = (device.id, kind, within_m)
@@ -70,19 +65,34 @@ class Places:
         return self._near[key]
 
 
-def condition_value(c: Condition, device_id: str, facts: Facts, now: float) -> float | None:
+def condition_value(c: Condition, obs: Observation, facts: Facts) -> float | None:
+    """The reporting device's figure for one condition, at its report's time."""
     if c.window_s is None:
-        return facts.latest.get(device_id, {}).get(c.metric)
-    return aggregate(c.agg, facts.series(device_id, c.metric), now, c.window_s)
+        return obs.values.get(c.metric)
+    return aggregate(c.agg, facts.series(obs.device.id, c.metric), obs.at, c.window_s)
 
 
-def _any_device(c: Condition, devices: Iterable[DeviceInfo], facts: Facts,
-                now: float) -> tuple[Level, float | None]:
-    """The condition at its most abnormal device of the unit, and that device's value."""
+def term_field(index: int, device_id: str) -> str:
+    return f"{index}|{device_id}"
+
+
+def unit_terms(rule: UnitRule, obs: Observation, facts: Facts) -> dict[str, Term | None]:
+    """This device's figure for each condition of `rule` on its kind (None: not known, e.g.
+    one sample cannot show a rise). Kept in Redis, so a unit is judged from every device's
+    last figure without reading every device's samples."""
+    return {term_field(i, obs.device.id): None if value is None else (value, obs.at)
+            for i, c in enumerate(rule.all_of) if c.kind == obs.device.kind
+            for value in [condition_value(c, obs, facts)]}
+
+
+def _best(c: Condition, index: int, terms: Mapping[str, Term], now: float,
+          max_age_s: float) -> tuple[Level, float | None]:
+    """The condition at its most abnormal device of the unit (figures older than the
+    device's offline interval are not current and count for nothing), and that figure."""
     best: tuple[Level, float | None] = (Level.NORMAL, None)
-    for d in devices:
-        value = condition_value(c, d.id, facts, now)
-        if value is None:
+    prefix = f"{index}|"
+    for name, (value, at) in terms.items():
+        if not name.startswith(prefix) or now - at > max_age_s:
             continue
         level = level_of(value, c.op, c.limit, c.deadband)
         if best[1] is None or level > best[0]:
@@ -90,7 +100,7 @@ def _any_device(c: Condition, devices: Iterable[DeviceInfo], facts: Facts,
     return best
 
 
-def unit_check(rule: UnitRule, unit: str, places: Places, facts: Facts, now: float,
+def unit_check(rule: UnitRule, unit: str, terms: Mapping[str, Term], now: float,
                config: CityConfig, lang: str = "en") -> Check:
     """All conditions, each at some device of its kind in `unit`; abnormal only if all are,
     normal as soon as one is clearly normal (min of the levels)."""
@@ -98,7 +108,7 @@ def unit_check(rule: UnitRule, unit: str, places: Places, facts: Facts, now: flo
     if not within(rule.when, now, ZoneInfo(config.city.timezone)):
         level = Level.NORMAL
     for i, c in enumerate(rule.all_of):
-        term, term_value = _any_device(c, places.in_unit(unit, c.kind), facts, now)
+        term, term_value = _best(c, i, terms, now, config.offline_after_s(c.kind))
         level = min(level, term)
         if i == 0:
             value = term_value
@@ -110,18 +120,27 @@ def unit_check(rule: UnitRule, unit: str, places: Places, facts: Facts, now: flo
                  Timing(rule.on_delay_s, rule.off_delay_s, gap))
 
 
+def terms_ttl_s(rule: UnitRule, config: CityConfig) -> float:
+    """How long a unit's figures can matter: the longest window plus an offline interval."""
+    return max((c.window_s or 0) + config.offline_after_s(c.kind) for c in rule.all_of)
+
+
 def near_check(rule: NearRule, obs: Observation, places: Places, facts: Facts,
-               config: CityConfig, lang: str = "en") -> Check | None:
+               config: CityConfig, live: Live = None, lang: str = "en") -> Check | None:
     """The subject's condition, true only with a `near.kind` device close by and in hours."""
-    device = obs.device
-    value = condition_value(rule.subject, device.id, facts, obs.at)
+    device, subject = obs.device, rule.subject
+    value = condition_value(subject, obs, facts)
     if value is None:
         return None
-    level = level_of(value, rule.subject.op, rule.subject.limit, rule.subject.deadband)
-    if not places.has_near(device, rule.near.kind, rule.near.within_m) or not within(
-            rule.when, obs.at, ZoneInfo(config.city.timezone)):
+    level = level_of(value, subject.op, subject.limit, subject.deadband)
+    if level is not Level.NORMAL and not (
+            places.has_near(device, rule.near.kind, rule.near.within_m)
+            and within(rule.when, obs.at, ZoneInfo(config.city.timezone))):
         level = Level.NORMAL
-    return Check(rule_key(device.id, rule.id), level, obs.at, device.id,
+    key = rule_key(device.id, rule.id)
+    if not matters(level, key, live):
+        return None
+    return Check(key, level, obs.at, device.id,
                  rule.domain or device.domain, rule.severity, rule.id,
                  text(rule.message, lang), value,
                  Timing(rule.on_delay_s, rule.off_delay_s, config.offline_after_s(device.kind)))

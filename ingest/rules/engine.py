@@ -1,8 +1,9 @@
 """One batch through every rule, in two pure steps around one read of Redis:
 
-    plan(observations)            -> Plan: the keys, sample series and latest values needed
-    (state.read fetches them)
-    evaluate(observations, facts, states) -> Outcome: decisions and delays left running
+    plan(observations)                    -> Plan: the keys, samples and unit figures needed
+    (state.record_and_read fetches them)
+    evaluate(observations, facts, states) -> Outcome: decisions, delays left running, and
+                                             the reporting devices' figures for unit rules
 """
 
 from __future__ import annotations
@@ -13,26 +14,32 @@ from dataclasses import dataclass, field
 from data_access.city_config import CityConfig
 from data_access.rules_config import Delays, UnitRule
 from data_access.streams import BATTERY_LOW, OFFLINE, WEAK_SIGNAL
-from ingest.rules.core import Check, Decision, KeyState, Pending, decide, rule_key
-from ingest.rules.cross_domain import Places, near_check, unit_check, unit_device_id
+from ingest.rules.core import Check, Decision, KeyState, Live, Pending, decide, rule_key
+from ingest.rules.cross_domain import (
+    Places,
+    near_check,
+    terms_ttl_s,
+    unit_check,
+    unit_device_id,
+    unit_terms,
+)
 from ingest.rules.health import health_checks
-from ingest.rules.observation import Facts, Observation
+from ingest.rules.observation import Facts, Observation, Term
 from ingest.rules.threshold import rate_checks, threshold_checks
 
-BUILT_IN_KEYS = (BATTERY_LOW, WEAK_SIGNAL, OFFLINE)
 MAX_DELAY_MEMORY_S = 86_400.0  # a delay running longer than this without news is forgotten
 
 
 @dataclass
 class Plan:
-    """What to read before evaluating: state of `keys`, samples of `series` (device,
-    metric), latest values of `latest` devices. `units`: unit -> time to judge it at."""
+    """What to read before evaluating: the state of `keys` (and running delays of
+    `delayed`), the samples of `series` (device, metric), the figures of `units`
+    ((rule, unit) -> the time to judge the unit at: its newest report in the batch)."""
 
     keys: list[str] = field(default_factory=list)
     delayed: list[str] = field(default_factory=list)  # keys whose rule has on/off delays
     series: set[tuple[str, str]] = field(default_factory=set)
-    latest: set[str] = field(default_factory=set)
-    units: dict[tuple[str, str], float] = field(default_factory=dict)  # (rule, unit) -> at
+    units: dict[tuple[str, str], float] = field(default_factory=dict)
 
 
 @dataclass
@@ -40,6 +47,9 @@ class Outcome:
     decisions: list[Decision] = field(default_factory=list)
     # key -> (the delay now running, or None: none; seconds Redis should remember it)
     pending: dict[str, tuple[Pending | None, float]] = field(default_factory=dict)
+    # (rule, unit) -> (the reporting devices' new figures, None: unknown; seconds to keep)
+    terms: dict[tuple[str, str], tuple[dict[str, Term | None], float]] = field(
+        default_factory=dict)
 
 
 def _delayed(rule: Delays) -> bool:
@@ -63,41 +73,68 @@ def plan(observations: Sequence[Observation], config: CityConfig, places: Places
         _add(p, d.id, index.thresholds.get(d.kind, []))
         _add(p, d.id, index.rates.get(d.kind, []))
         _add(p, d.id, index.near.get(d.kind, []))
-        p.keys += [rule_key(d.id, b) for b in BUILT_IN_KEYS]
-        if signal_delayed and (obs.rssi is not None or obs.snr is not None):
-            p.delayed.append(rule_key(d.id, WEAK_SIGNAL))
+        p.keys.append(rule_key(d.id, OFFLINE))
+        if obs.battery is not None:
+            p.keys.append(rule_key(d.id, BATTERY_LOW))
+        if obs.rssi is not None or obs.snr is not None:
+            p.keys.append(rule_key(d.id, WEAK_SIGNAL))
+            if signal_delayed:
+                p.delayed.append(rule_key(d.id, WEAK_SIGNAL))
         p.series.update((d.id, m) for m in index.windows.get(d.kind, {}))
-        p.latest.add(d.id)
         for rule in index.unit.get(d.kind, []):
             at = p.units.get((rule.id, d.unit), obs.at)
             p.units[(rule.id, d.unit)] = max(at, obs.at)
-    rules = {r.id: r for r in config.rules.cross_domain if isinstance(r, UnitRule)}
+    rules = _unit_rules(config)
     for rule_id, unit in p.units:
         _add(p, unit_device_id(unit), [rules[rule_id]])
-        for c in rules[rule_id].all_of:
-            for d in places.in_unit(unit, c.kind):
-                if c.window_s is None:
-                    p.latest.add(d.id)
-                else:
-                    p.series.add((d.id, c.metric))
     return p
 
 
+def _unit_rules(config: CityConfig) -> dict[str, UnitRule]:
+    return {r.id: r for r in config.rules.cross_domain if isinstance(r, UnitRule)}
+
+
 def checks(observations: Sequence[Observation], facts: Facts, config: CityConfig,
-           places: Places, units: Mapping[tuple[str, str], float]) -> list[Check]:
+           places: Places, live: Live = None) -> list[Check]:
+    """Every device rule's check on the batch; `live` (see core.matters) skips those that
+    are normal on a key with nothing to clear or delay."""
     index = config.rule_index
     out: list[Check] = []
     for obs in observations:
-        out += threshold_checks(obs, config)
-        out += rate_checks(obs, facts, config)
-        out += health_checks(obs, config)
+        out += threshold_checks(obs, config, live)
+        out += rate_checks(obs, facts, config, live)
+        out += health_checks(obs, config, live)
         for rule in index.near.get(obs.device.kind, []):
-            check = near_check(rule, obs, places, facts, config)
+            check = near_check(rule, obs, places, facts, config, live)
             if check is not None:
                 out.append(check)
-    rules = {r.id: r for r in config.rules.cross_domain if isinstance(r, UnitRule)}
+    return out
+
+
+def new_terms(observations: Sequence[Observation], facts: Facts,
+              config: CityConfig) -> dict[tuple[str, str], dict[str, Term | None]]:
+    """The reporting devices' figures for the unit rules of their kind."""
+    out: dict[tuple[str, str], dict[str, Term | None]] = {}
+    for obs in observations:
+        for rule in config.rule_index.unit.get(obs.device.kind, []):
+            out.setdefault((rule.id, obs.device.unit), {}).update(unit_terms(rule, obs, facts))
+    return out
+
+
+def unit_checks(units: Mapping[tuple[str, str], float], facts: Facts,
+                fresh: Mapping[tuple[str, str], Mapping[str, Term | None]],
+                config: CityConfig) -> list[Check]:
+    """Each touched unit judged on every device's last figure, this batch's overriding."""
+    rules = _unit_rules(config)
+    out = []
     for (rule_id, unit), at in units.items():
-        out.append(unit_check(rules[rule_id], unit, places, facts, at, config))
+        terms = dict(facts.terms.get((rule_id, unit), {}))
+        for name, term in fresh.get((rule_id, unit), {}).items():
+            if term is None:
+                terms.pop(name, None)
+            else:
+                terms[name] = term
+        out.append(unit_check(rules[rule_id], unit, terms, at, config))
     return out
 
 
@@ -124,6 +161,10 @@ def evaluate(observations: Sequence[Observation], facts: Facts,
     `units` is the plan's (computed again when not given)."""
     if units is None:
         units = plan(observations, config, places).units
-    return settle(checks(observations, facts, config, places, units), states,
-                  config.rules.engine.repeat_interval_s)
-
+    fresh = new_terms(observations, facts, config)
+    found = checks(observations, facts, config, places, states.keys())
+    found += unit_checks(units, facts, fresh, config)
+    outcome = settle(found, states, config.rules.engine.repeat_interval_s)
+    rules = _unit_rules(config)
+    outcome.terms = {k: (v, terms_ttl_s(rules[k[0]], config)) for k, v in fresh.items()}
+    return outcome

@@ -14,31 +14,36 @@ from data_access.streams import (
     WEAK_SIGNAL,
     WEAK_SIGNAL_MESSAGE,
 )
-from ingest.rules.core import Check, DeviceInfo, Level, level_of, rule_key
+from ingest.rules.core import Check, DeviceInfo, Level, Live, level_of, matters, rule_key
 from ingest.rules.observation import Observation
 from ingest.rules.threshold import timing
 
 
-def health_checks(obs: Observation, config: CityConfig, lang: str = "en") -> list[Check]:
+def health_checks(obs: Observation, config: CityConfig, live: Live = None,
+                  lang: str = "en") -> list[Check]:
     """Battery and signal when the report carries them; a report always ends 'offline'."""
     health = config.rules.device_health
     device = obs.device
     out = []
     if obs.battery is not None:
+        key = rule_key(device.id, BATTERY_LOW)
         level = level_of(obs.battery, "<", health.battery_low_pct, health.battery_deadband_pct)
-        out.append(Check(rule_key(device.id, BATTERY_LOW), level, obs.at, device.id,
-                         device.domain, health.battery_severity, BATTERY_LOW,
-                         text(BATTERY_MESSAGE, lang), obs.battery))
-    signal = weak_signal_check(obs, config, lang)
+        if matters(level, key, live):
+            out.append(Check(key, level, obs.at, device.id, device.domain,
+                             health.battery_severity, BATTERY_LOW, text(BATTERY_MESSAGE, lang),
+                             obs.battery))
+    signal = weak_signal_check(obs, config, live, lang)
     if signal is not None:
         out.append(signal)
-    out.append(Check(rule_key(device.id, OFFLINE), Level.NORMAL, obs.at, device.id,
-                     device.domain, health.offline_severity, OFFLINE,
-                     text(OFFLINE_MESSAGE, lang)))
+    key = rule_key(device.id, OFFLINE)
+    if matters(Level.NORMAL, key, live):
+        out.append(Check(key, Level.NORMAL, obs.at, device.id, device.domain,
+                         health.offline_severity, OFFLINE, text(OFFLINE_MESSAGE, lang)))
     return out
 
 
-def weak_signal_check(obs: Observation, config: CityConfig, lang: str = "en") -> Check | None:
+def weak_signal_check(obs: Observation, config: CityConfig, live: Live = None,
+                      lang: str = "en") -> Check | None:
     """Weak when RSSI or SNR is below its limit; fine only when every reported one is back
     past limit + deadband. Devices that report neither (cellular, wired) are never judged."""
     rule = config.rules.device_health.weak_signal
@@ -47,11 +52,12 @@ def weak_signal_check(obs: Observation, config: CityConfig, lang: str = "en") ->
         levels.append(level_of(obs.rssi, "<", rule.rssi_below, rule.deadband_db))
     if obs.snr is not None:
         levels.append(level_of(obs.snr, "<", rule.snr_below, rule.deadband_db))
-    if not levels:
-        return None
     device = obs.device
+    key, level = rule_key(device.id, WEAK_SIGNAL), max(levels, default=Level.NORMAL)
+    if not levels or not matters(level, key, live):
+        return None
     value = obs.rssi if obs.rssi is not None else obs.snr
-    return Check(rule_key(device.id, WEAK_SIGNAL), max(levels), obs.at, device.id,
+    return Check(key, level, obs.at, device.id,
                  device.domain, rule.severity, WEAK_SIGNAL, text(WEAK_SIGNAL_MESSAGE, lang),
                  value, timing(rule.on_delay_s, rule.off_delay_s, config, device.kind))
 

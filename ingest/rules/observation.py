@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from ingest.rules.core import DeviceInfo
 from ingest.rules.window import Sample
 
+Term = tuple[float, float]  # (value, at): a device's figure for a condition, as of its report
+
 
 @dataclass(frozen=True, slots=True)
 class Observation:
@@ -23,10 +25,12 @@ class Observation:
 
 @dataclass(frozen=True)
 class Facts:
-    """Recent values of any device, as far as a batch's rules need them."""
+    """What Redis remembers that a batch's rules need: recent samples of the reporting
+    devices (device, metric), and the figures every device of a unit last gave for the
+    conditions of its unit rules ((rule, unit) -> "condition|device" -> Term)."""
 
     samples: Mapping[tuple[str, str], Sequence[Sample]] = field(default_factory=dict)
-    latest: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    terms: Mapping[tuple[str, str], Mapping[str, Term]] = field(default_factory=dict)
 
     def series(self, device_id: str, metric: str) -> Sequence[Sample]:
         return self.samples.get((device_id, metric), ())

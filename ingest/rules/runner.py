@@ -53,7 +53,7 @@ def run_batch(r: redis.Redis, config: CityConfig, places: Places,
     plan = engine.plan(obs, config, places)
     facts, states = state.record_and_read(r, batch, places.devices, config, plan)
     outcome = engine.evaluate(obs, facts, states, config, places, plan.units)
-    state.write_pending(r, outcome)
+    state.write_memory(r, outcome)
     return alarm_publisher.publish(r, outcome.decisions, config.rules.engine.repeat_interval_s)
 
 

@@ -1,8 +1,10 @@
 """The rules engine's memory in Redis, shared by every ingest consumer: recent samples for
 windows (sorted sets, trimmed to the longest window and expiring when a device falls silent),
-running delays (strings with a TTL), and the active-alarm map the publisher keeps.
+running delays (strings with a TTL), each device's last figure for the conditions of unit
+rules (a hash per rule and unit, with a TTL), and the active-alarm map the publisher keeps.
 
-One pipeline records a batch's samples and reads everything its rules need.
+One pipeline records a batch's samples and reads everything its rules need; another writes
+what the batch leaves to remember.
 """
 
 from __future__ import annotations
@@ -10,14 +12,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-import orjson
 import redis
 
 from data_access import streams
 from data_access.city_config import CityConfig
 from ingest.rules.core import DeviceInfo, KeyState, Pending
 from ingest.rules.engine import Outcome, Plan
-from ingest.rules.observation import Facts
+from ingest.rules.observation import Facts, Term
 from ingest.rules.window import Sample
 from ingest.validation import Telemetry
 
@@ -31,6 +32,18 @@ def samples_key(device_id: str, metric: str) -> str:
 
 def pending_key(key: str) -> str:
     return f"{streams.RULE_PENDING}{key}"
+
+
+def terms_key(rule_id: str, unit: str) -> str:
+    return f"{streams.RULE_TERMS}{rule_id}|{unit}"
+
+
+def _term(raw: bytes) -> Term | None:
+    try:
+        value, at = raw.split(b"|")
+        return float(value), float(at)
+    except ValueError:
+        return None
 
 
 def _record(pipe, batch: Sequence[Telemetry], devices: Mapping[str, DeviceInfo],
@@ -70,52 +83,58 @@ def record_and_read(r: redis.Redis, batch: Sequence[Telemetry],
     series = sorted(plan.series)
     for device_id, metric in series:
         pipe.zrange(samples_key(device_id, metric), 0, -1, withscores=True)
-    latest_ids = sorted(plan.latest)
-    if latest_ids:
-        pipe.hmget(streams.LATEST, latest_ids)
+    units = sorted(plan.units)
+    for rule_id, unit in units:
+        pipe.hgetall(terms_key(rule_id, unit))
     keys, delayed = plan.keys, plan.delayed
     if keys:
         pipe.hmget(streams.ACTIVE_RULE_ALARMS, keys)
-        pipe.hmget(streams.RULE_RAISED_AT, keys)
     if delayed:
         pipe.mget([pending_key(k) for k in delayed])
     replies = iter(pipe.execute()[recorded:])
     samples = {s: [_sample(m, score) for m, score in next(replies)] for s in series}
-    latest = {}
-    if latest_ids:
-        for device_id, raw in zip(latest_ids, next(replies), strict=True):
-            if raw is not None:
-                latest[device_id] = orjson.loads(raw).get("values", {})
-    return Facts(samples, latest), _key_states(keys, delayed, replies)
+    terms = {}
+    for rule_unit in units:
+        parsed = {k.decode(): _term(v) for k, v in next(replies).items()}
+        terms[rule_unit] = {k: t for k, t in parsed.items() if t is not None}
+    return Facts(samples, terms), _key_states(keys, delayed, replies)
+
+
+def _raised_at(active: bytes) -> float | None:
+    """The time of the last raise from the active map's "<time>|<alarm id>"."""
+    at, bar, _ = active.partition(b"|")
+    try:
+        return float(at) if bar else None
+    except ValueError:
+        return None
 
 
 def _key_states(keys: Sequence[str], delayed: Sequence[str], replies) -> dict[str, KeyState]:
+    """KeyState of the keys Redis has something for (the others are all defaults)."""
     if not keys:
         return {}
-    active, raised = next(replies), next(replies)
+    active = next(replies)
     pending = dict(zip(delayed, next(replies), strict=True)) if delayed else {}
     states = {}
-    for key, alarm_id, raised_at in zip(keys, active, raised, strict=True):
+    for key, value in zip(keys, active, strict=True):
         p = Pending.decode(pending.get(key))
-        if alarm_id is not None or p is not None or raised_at is not None:
-            states[key] = KeyState(alarm_id is not None, p,
-                                   float(raised_at) if raised_at is not None else None)
+        if value is not None or p is not None:
+            states[key] = KeyState(value is not None, p,
+                                   _raised_at(value) if value is not None else None)
     return states
 
 
 def read_states(r: redis.Redis, keys: Sequence[str]) -> dict[str, KeyState]:
-    """Active flag and last raise of `keys` (for rules without delays, e.g. offline)."""
+    """Active flag and last raise of `keys` (for rules without delays: offline)."""
     if not keys:
         return {}
-    pipe = r.pipeline(transaction=False)
-    pipe.hmget(streams.ACTIVE_RULE_ALARMS, keys)
-    pipe.hmget(streams.RULE_RAISED_AT, keys)
-    return _key_states(keys, (), iter(pipe.execute()))
+    return _key_states(keys, (), iter([r.hmget(streams.ACTIVE_RULE_ALARMS, keys)]))
 
 
-def write_pending(r: redis.Redis, outcome: Outcome) -> None:
-    """Remember running delays (with a TTL: a forgotten one just starts afresh), drop ended."""
-    if not outcome.pending:
+def write_memory(r: redis.Redis, outcome: Outcome) -> None:
+    """Remember running delays (with a TTL: a forgotten one just starts afresh), drop ended
+    ones, and store the reporting devices' figures for unit rules."""
+    if not outcome.pending and not outcome.terms:
         return
     pipe = r.pipeline(transaction=False)
     for key, (pending, memory_s) in outcome.pending.items():
@@ -123,4 +142,13 @@ def write_pending(r: redis.Redis, outcome: Outcome) -> None:
             pipe.delete(pending_key(key))
         else:
             pipe.set(pending_key(key), pending.encode(), ex=max(1, math.ceil(memory_s)))
+    for (rule_id, unit), (terms, keep_s) in outcome.terms.items():
+        key = terms_key(rule_id, unit)
+        known = {k: f"{t[0]!r}|{t[1]!r}" for k, t in terms.items() if t is not None}
+        unknown = [k for k, t in terms.items() if t is None]
+        if known:
+            pipe.hset(key, mapping=known)
+        if unknown:
+            pipe.hdel(key, *unknown)
+        pipe.expire(key, max(1, math.ceil(keep_s)))
     pipe.execute()

@@ -66,7 +66,7 @@ def test_a_repeat_counts_on_the_one_alarm_and_a_return_to_normal_clears_it(backe
     store.step()
     [alarm] = alarms(backend, "bin_collect")
     assert alarm.state == "cleared_unack" and alarm.count == 2
-    assert not backend.redis.hexists(streams.RULE_RAISED_AT, f"{BIN}|bin_collect")
+    assert not backend.redis.hexists(streams.ACTIVE_RULE_ALARMS, f"{BIN}|bin_collect")
 
 
 def test_inside_the_deadband_the_alarm_stays_and_past_it_clears(backend):
@@ -259,3 +259,9 @@ def test_the_publisher_refreshes_an_active_key_once_per_repeat_interval(backend)
     assert publish(r, [raised(9000.0)], repeat_s=0) == 0  # repeats switched off
     ids = {f[b"alarm_id"] for _, f in r.xrange(streams.ALARMS)}
     assert r.xlen(streams.ALARMS) == 2 and len(ids) == 1  # both entries: the same alarm
+    r.hset(streams.ACTIVE_RULE_ALARMS, "y|rule", "legacy-id")  # written by an older version
+    legacy = Decision("raised", "y|rule", "y", "waste", "minor", "rule", "m", 1.0, 5000.0)
+    assert publish(r, [legacy], repeat_s=600) == 1  # refreshed, keeping its id
+    assert r.xrange(streams.ALARMS)[-1][1][b"alarm_id"] == b"legacy-id"
+    cleared = Decision("cleared", "y|rule", "y", "waste", "minor", "rule", "m", 1.0, 5001.0)
+    assert publish(r, [cleared, cleared]) == 1
