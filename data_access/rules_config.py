@@ -218,6 +218,13 @@ class RuleIndex:
             for c in terms:
                 if c.window_s is not None:
                     self._keep(c.kind, c.metric, c.window_s, kinds)
+        # kind -> (ids of the rules judged on each report of it, those of them with delays)
+        self.per_report: dict[str, tuple[list[str], list[str]]] = {}
+        for kind in {*self.thresholds, *self.rates, *self.near}:
+            rules: list[Alarming] = [*self.thresholds.get(kind, []),
+                                     *self.rates.get(kind, []), *self.near.get(kind, [])]
+            self.per_report[kind] = ([r.id for r in rules],
+                                     [r.id for r in rules if r.on_delay_s or r.off_delay_s])
 
     def _keep(self, kind: str, metric: str, window_s: float,
               kinds: Mapping[str, _HasInterval]) -> None:

@@ -112,7 +112,7 @@ class TelemetryConsumer(StreamConsumer):
         retired = self.rules.take_retired()
         if retired:
             clear_retired(self.r, retired, datetime.now(UTC).timestamp())
-        run_batch(self.r, config, places, good, [d.decode() for d in moved])
+        run_batch(self.r, config, places, good, [d.decode() for d in moved], newest)
 
     def _finish(self, entries: Sequence[Entry], bad: list, stored: int) -> None:
         """Dead-letter the refused entries and acknowledge the whole batch atomically."""

@@ -56,37 +56,35 @@ def _delayed(rule: Delays) -> bool:
     return rule.on_delay_s > 0 or rule.off_delay_s > 0
 
 
-def _add(p: Plan, device_id: str, rules: Iterable) -> None:
-    for rule in rules:
-        key = rule_key(device_id, rule.id)
-        p.keys.append(key)
-        if _delayed(rule):
-            p.delayed.append(key)
-
-
 def plan(observations: Sequence[Observation], config: CityConfig, places: Places) -> Plan:
     index = config.rule_index
     signal_delayed = _delayed(config.rules.device_health.weak_signal)
     p = Plan()
+    keys, delayed = p.keys, p.delayed
     for obs in observations:
         d = obs.device
-        _add(p, d.id, index.thresholds.get(d.kind, []))
-        _add(p, d.id, index.rates.get(d.kind, []))
-        _add(p, d.id, index.near.get(d.kind, []))
-        p.keys.append(rule_key(d.id, OFFLINE))
+        ids, delayed_ids = index.per_report.get(d.kind, ((), ()))
+        # rule_key() inlined: this runs for every report of every batch
+        keys += [f"{d.id}|{r}" for r in ids]
+        delayed += [f"{d.id}|{r}" for r in delayed_ids]
+        keys.append(f"{d.id}|{OFFLINE}")
         if obs.battery is not None:
-            p.keys.append(rule_key(d.id, BATTERY_LOW))
+            keys.append(f"{d.id}|{BATTERY_LOW}")
         if obs.rssi is not None or obs.snr is not None:
-            p.keys.append(rule_key(d.id, WEAK_SIGNAL))
+            keys.append(f"{d.id}|{WEAK_SIGNAL}")
             if signal_delayed:
-                p.delayed.append(rule_key(d.id, WEAK_SIGNAL))
-        p.series.update((d.id, m) for m in index.windows.get(d.kind, {}))
-        for rule in index.unit.get(d.kind, []):
+                delayed.append(f"{d.id}|{WEAK_SIGNAL}")
+        for metric in index.windows.get(d.kind, ()):
+            p.series.add((d.id, metric))
+        for rule in index.unit.get(d.kind, ()):
             at = p.units.get((rule.id, d.unit), obs.at)
             p.units[(rule.id, d.unit)] = max(at, obs.at)
     rules = _unit_rules(config)
     for rule_id, unit in p.units:
-        _add(p, unit_device_id(unit), [rules[rule_id]])
+        key = rule_key(unit_device_id(unit), rule_id)
+        keys.append(key)
+        if _delayed(rules[rule_id]):
+            delayed.append(key)
     return p
 
 

@@ -46,15 +46,17 @@ def weak_signal_check(obs: Observation, config: CityConfig, live: Live = None,
                       lang: str = "en") -> Check | None:
     """Weak when RSSI or SNR is below its limit; fine only when every reported one is back
     past limit + deadband. Devices that report neither (cellular, wired) are never judged."""
+    rssi, snr = obs.rssi, obs.snr
+    if rssi is None and snr is None:
+        return None
     rule = config.rules.device_health.weak_signal
-    levels = []
-    if obs.rssi is not None:
-        levels.append(level_of(obs.rssi, "<", rule.rssi_below, rule.deadband_db))
-    if obs.snr is not None:
-        levels.append(level_of(obs.snr, "<", rule.snr_below, rule.deadband_db))
+    level = max(Level.NORMAL if rssi is None else level_of(rssi, "<", rule.rssi_below,
+                                                             rule.deadband_db),
+                Level.NORMAL if snr is None else level_of(snr, "<", rule.snr_below,
+                                                           rule.deadband_db))
     device = obs.device
-    key, level = rule_key(device.id, WEAK_SIGNAL), max(levels, default=Level.NORMAL)
-    if not levels or not matters(level, key, live):
+    key = f"{device.id}|{WEAK_SIGNAL}"
+    if not matters(level, key, live):
         return None
     value = obs.rssi if obs.rssi is not None else obs.snr
     return Check(key, level, obs.at, device.id,

@@ -11,7 +11,7 @@ from ingest.rules.window import Sample
 Term = tuple[float, float]  # (value, at): a device's figure for a condition, as of its report
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is built per report, and frozen init is slower
 class Observation:
     """The newest report of one device in a batch; `at` is its time in epoch seconds."""
 

@@ -37,19 +37,25 @@ class PlacesCache:
 
 
 def observations(batch: Sequence[Telemetry], moved: Iterable[str],
-                 devices: Mapping[str, DeviceInfo]) -> list[Observation]:
+                 devices: Mapping[str, DeviceInfo],
+                 newest: Mapping[str, Telemetry] | None = None) -> list[Observation]:
     """The newest report of each device whose latest state moved forward (a replayed, older
-    report is stored but never judged)."""
-    newest = newest_per_device(batch)
-    return [Observation(devices[d], newest[d].ts.timestamp(), newest[d].values,
-                        newest[d].battery, newest[d].rssi, newest[d].snr)
-            for d in moved if d in newest and d in devices]
+    report is stored but never judged). `newest`: newest_per_device(batch), if known."""
+    newest = newest if newest is not None else newest_per_device(batch)
+    out = []
+    for device_id in moved:
+        t, device = newest.get(device_id), devices.get(device_id)
+        if t is not None and device is not None:
+            out.append(Observation(device, t.ts.timestamp(), t.values, t.battery, t.rssi,
+                                   t.snr))
+    return out
 
 
 def run_batch(r: redis.Redis, config: CityConfig, places: Places,
-              batch: Sequence[Telemetry], moved: Iterable[str]) -> int:
+              batch: Sequence[Telemetry], moved: Iterable[str],
+              newest: Mapping[str, Telemetry] | None = None) -> int:
     """Record the batch's samples, judge its newest reports, publish; returns entries added."""
-    obs = observations(batch, moved, places.devices)
+    obs = observations(batch, moved, places.devices, newest)
     plan = engine.plan(obs, config, places)
     facts, states = state.record_and_read(r, batch, places.devices, config, plan)
     outcome = engine.evaluate(obs, facts, states, config, places, plan.units)

@@ -54,7 +54,9 @@ def _record(pipe, batch: Sequence[Telemetry], devices: Mapping[str, DeviceInfo],
     newest: dict[str, tuple[float, float]] = {}  # key -> (newest ts, seconds to keep)
     for t in batch:
         info = devices.get(t.device_id)
-        wanted = windows.get(info.kind, {}) if info else {}
+        wanted = windows.get(info.kind) if info else None
+        if not wanted:
+            continue
         ts = t.ts.timestamp()
         for metric, keep in wanted.items():
             value = t.values.get(metric)
