@@ -136,3 +136,18 @@ def test_the_demo_citys_storm_raises_a_flood_warning_only_where_rain_meets_a_riv
         by_key.setdefault(d.key, []).append(d.at)
     for key, times in by_key.items():
         assert not any(b - a < 60 for a, b in zip(times, times[2:], strict=False)), key
+
+
+def test_a_silent_stations_old_figure_does_not_count(config):
+    """The weather station's last figure (an hour of rain) is older than its offline
+    interval by the time the river rises: no current rain, so no flood warning."""
+    m = Memory(config, [METEO_L, RIVER_L])
+    for step in range(13):
+        m.report("meteo-l", MONDAY_0700 + timedelta(minutes=5 * step), {"precipitation": 20.0})
+    silent_from = MONDAY_0700 + timedelta(minutes=60)
+    assert config.offline_after_s("meteo_station") < 11 * 60
+    for step in range(8):
+        t = silent_from + timedelta(minutes=11 + 5 * step)
+        m.report("river-l", t, {"water_level": 1.0 + 0.1 * step})
+    assert flood(m) == []
+    assert "water_rising_fast" in {d.type for d in m.activations}  # the river did rise
