@@ -63,7 +63,7 @@ class Memory:
             if metric in values:
                 self.samples[(device_id, metric)].append((when, values[metric]))
         obs = Observation(device, when, values, battery, rssi, snr)
-        plan = engine.plan([obs], self.config, self.places)
+        plan = engine.plan([obs], self.config)
         outcome = engine.evaluate([obs], Facts(self.samples, self.terms),
                                   self._states(plan.keys), self.config, self.places,
                                   plan.units)

@@ -56,7 +56,8 @@ def _delayed(rule: Delays) -> bool:
     return rule.on_delay_s > 0 or rule.off_delay_s > 0
 
 
-def plan(observations: Sequence[Observation], config: CityConfig, places: Places) -> Plan:
+def plan(observations: Sequence[Observation], config: CityConfig) -> Plan:
+    """What the batch's rules need to know from Redis."""
     index = config.rule_index
     signal_delayed = _delayed(config.rules.device_health.weak_signal)
     p = Plan()
@@ -158,7 +159,7 @@ def evaluate(observations: Sequence[Observation], facts: Facts,
     """Decisions for a batch's newest reports, given what Redis said about the past.
     `units` is the plan's (computed again when not given)."""
     if units is None:
-        units = plan(observations, config, places).units
+        units = plan(observations, config).units
     fresh = new_terms(observations, facts, config)
     found = checks(observations, facts, config, places, states.keys())
     found += unit_checks(units, facts, fresh, config)

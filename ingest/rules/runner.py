@@ -56,7 +56,7 @@ def run_batch(r: redis.Redis, config: CityConfig, places: Places,
               newest: Mapping[str, Telemetry] | None = None) -> int:
     """Record the batch's samples, judge its newest reports, publish; returns entries added."""
     obs = observations(batch, moved, places.devices, newest)
-    plan = engine.plan(obs, config, places)
+    plan = engine.plan(obs, config)
     facts, states = state.record_and_read(r, batch, places.devices, config, plan)
     outcome = engine.evaluate(obs, facts, states, config, places, plan.units)
     state.write_memory(r, outcome)
