@@ -115,15 +115,12 @@ def _key_states(keys: Sequence[str], delayed: Sequence[str], replies) -> dict[st
     """KeyState of the keys Redis has something for (the others are all defaults)."""
     if not keys:
         return {}
-    active = next(replies)
-    pending = dict(zip(delayed, next(replies), strict=True)) if delayed else {}
-    states = {}
-    for key, value in zip(keys, active, strict=True):
-        p = Pending.decode(pending.get(key))
-        if value is not None or p is not None:
-            states[key] = KeyState(value is not None, p,
-                                   _raised_at(value) if value is not None else None)
-    return states
+    active = {k: v for k, v in zip(keys, next(replies), strict=True) if v is not None}
+    pending = {k: p for k, raw in zip(delayed, next(replies) if delayed else (), strict=True)
+               if raw is not None and (p := Pending.decode(raw)) is not None}
+    return {key: KeyState(key in active, pending.get(key),
+                          _raised_at(active[key]) if key in active else None)
+            for key in active.keys() | pending.keys()}
 
 
 def read_states(r: redis.Redis, keys: Sequence[str]) -> dict[str, KeyState]:
