@@ -158,7 +158,8 @@ def _run_workers(simulate: bool, serve: bool) -> None:
 
     store = current_store()
     workers = Workers(store.redis, store.engine, store.config, seed=store.settings.seed,
-                      simulate=simulate).start()
+                      simulate=simulate,
+                      rules_path=store.settings.config_dir / "rules.yaml").start()
     # Ctrl-C and SIGTERM both end in the `finally` below, which stops workers and Redis;
     # SIGINT is re-armed because a shell starts background jobs with it ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)

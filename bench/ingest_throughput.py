@@ -58,9 +58,8 @@ from data_access.models import DeviceState, Reading
 from data_access.redis_conn import connect, shutdown_embedded
 from data_access.seed import seed_devices
 from data_access.settings import ROOT, Settings
-from ingest import alarm_publisher
 from ingest.directory import DeviceDirectory
-from ingest.rules import candidate_keys, evaluate_reading
+from ingest.rules.runner import PlacesCache, run_batch
 from ingest.simulator import SimDevice, Simulator
 from ingest.telemetry_consumer import STATS, TelemetryConsumer
 from ingest.validation import Rejected, Telemetry, decode_fields, validate
@@ -140,6 +139,7 @@ class RowAtATimeConsumer:
         self.r = r
         self.config = config
         self.directory = directory
+        self.places = PlacesCache()
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         streams.ensure_group(r, streams.TELEMETRY, streams.INGEST_GROUP)
 
@@ -171,10 +171,8 @@ class RowAtATimeConsumer:
             session.commit()
         self.r.hset(streams.LATEST, t.device_id, _latest_json(t))
         self.r.hset(streams.LAST_SEEN, t.device_id, t.ts.timestamp())
-        info = self.directory.devices[t.device_id]
-        active = alarm_publisher.active_for(self.r, candidate_keys(info, self.config))
-        alarm_publisher.publish(
-            self.r, evaluate_reading(info, t.values, t.battery, self.config, active))
+        run_batch(self.r, self.config, self.places.get(self.directory.devices), [t],
+                  [t.device_id])
         self.r.xack(streams.TELEMETRY, streams.INGEST_GROUP, entry_id)
 
 
@@ -225,14 +223,14 @@ def ensure_database(admin_url: str, name: str) -> str:
 
 
 def reset(engine: Engine, r: redis.Redis) -> None:
-    """Empty the ingest tables and drop the streams, group and state hashes."""
+    """Empty the ingest tables and drop the streams, group, state hashes and rule state."""
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text(f"TRUNCATE {', '.join(TABLES)}"))
         else:
             for table in TABLES:
                 conn.execute(text(f"DELETE FROM {table}"))
-    r.delete(*REDIS_KEYS)
+    r.delete(*REDIS_KEYS, *r.scan_iter(match="cityops:rules:*", count=1000))
 
 
 # -- measuring --------------------------------------------------------------------------

@@ -57,10 +57,14 @@ def alarm_rows(engine: Engine, f: AlarmFilter, now: datetime | None = None,
     if f.states:
         q = q.where(Alarm.state.in_(f.states))
     if f.units:
-        q = q.where(Device.unit.in_(f.units))
+        q = q.where(Device.unit.in_(f.units)
+                    | Alarm.device_id.in_([f"unit:{u}" for u in f.units]))
     with engine.connect() as conn:
         rows = conn.execute(q.order_by(Alarm.updated_at.desc()).limit(limit)).all()
     frame = pd.DataFrame(rows, columns=[*ALARM_COLUMNS, "unit"])
+    # A unit's own alarm (cross-domain rules) has no device row: its unit is in its id.
+    pseudo = frame["device_id"].fillna("").str.startswith("unit:") & frame["unit"].isna()
+    frame.loc[pseudo, "unit"] = frame.loc[pseudo, "device_id"].str.removeprefix("unit:")
     frame["state_rank"] = frame["state"].map(STATE_ORDER).fillna(9)
     frame["sev_rank"] = frame["severity"].map(SEVERITY_RANK).fillna(9)
     return frame.sort_values(["state_rank", "sev_rank", "raised_at"],
@@ -75,7 +79,10 @@ def alarm_trail(engine: Engine, alarm_id: str) -> pd.DataFrame:
                    AlarmEvent.payload)
             .where(AlarmEvent.alarm_id == alarm_id).order_by(AlarmEvent.ts, AlarmEvent.id)
         ).all()
-    return pd.DataFrame(rows, columns=["ts", "event", "user", "note", "payload"])
+    frame = pd.DataFrame(rows, columns=["ts", "event", "user", "note", "payload"])
+    for col in ("user", "note"):  # None, not NaN: the panel prints what is there
+        frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+    return frame
 
 
 def raised_events(engine: Engine, since: datetime) -> pd.DataFrame:

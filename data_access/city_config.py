@@ -7,11 +7,27 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, model_validator
 
-from data_access.streams import BATTERY_LOW, BATTERY_MESSAGE, OFFLINE, OFFLINE_MESSAGE
-
-Text = dict[str, str]  # language code -> text
+from data_access.rules_config import (
+    Alarming,
+    Condition,
+    NearRule,
+    RateRule,
+    RuleIndex,
+    Rules,
+    Text,
+    ThresholdRule,
+    UnitRule,
+)
+from data_access.streams import (
+    BATTERY_LOW,
+    BATTERY_MESSAGE,
+    OFFLINE,
+    OFFLINE_MESSAGE,
+    WEAK_SIGNAL,
+    WEAK_SIGNAL_MESSAGE,
+)
 
 
 def text(value: Text, lang: str) -> str:
@@ -83,44 +99,6 @@ class InventoryLine(BaseModel):
         return self
 
 
-class ThresholdRule(BaseModel):
-    id: str
-    kind: str
-    metric: str
-    op: Literal[">", ">=", "<", "<="]
-    limit: float | None = None
-    limit_attr: str | None = None
-    severity: Literal["critical", "major", "minor", "warning"]
-    message: Text
-
-    @model_validator(mode="after")
-    def _one_limit(self) -> ThresholdRule:
-        if (self.limit is None) == (self.limit_attr is None):
-            raise ValueError(f"rule {self.id}: give exactly one of limit and limit_attr")
-        return self
-
-
-class DeviceHealth(BaseModel):
-    missed_periods: int = Field(3, gt=0)
-    offline_severity: Literal["critical", "major", "minor", "warning"] = "minor"
-    battery_low_pct: float = 20
-    battery_severity: Literal["critical", "major", "minor", "warning"] = "warning"
-
-
-class Rules(BaseModel):
-    device_health: DeviceHealth = DeviceHealth()
-    thresholds: list[ThresholdRule] = []
-
-    @field_validator("thresholds")
-    @classmethod
-    def _unique_ids(cls, rules: list[ThresholdRule]) -> list[ThresholdRule]:
-        ids = [r.id for r in rules]
-        dupes = {i for i in ids if ids.count(i) > 1}
-        if dupes:
-            raise ValueError(f"duplicate rule ids: {sorted(dupes)}")
-        return rules
-
-
 class CityConfig(BaseModel):
     """The whole config of one installation, cross-checked (kinds name real domains, ...)."""
 
@@ -143,11 +121,38 @@ class CityConfig(BaseModel):
             for unit in [*line.per_unit, *(s.unit for s in line.sites)]:
                 if unit not in unit_ids:
                     raise ValueError(f"inventory {line.kind}: unknown unit {unit}")
-        for rule in self.rules.thresholds:
-            kind = self.kinds.get(rule.kind)
-            if kind is None or rule.metric not in kind.metrics:
-                raise ValueError(f"rule {rule.id}: {rule.kind} has no metric {rule.metric}")
+        self._check_rules(domain_ids)
         return self
+
+    def _check_rules(self, domain_ids: set[str]) -> None:
+        rules = self.rules
+        for kind in rules.device_health.offline_after_s:
+            if kind not in self.kinds:
+                raise ValueError(f"device_health.offline_after_s: unknown kind {kind}")
+        for rule, term in self._rule_terms():
+            known = self.kinds.get(term.kind)
+            if known is None or term.metric not in known.metrics:
+                raise ValueError(f"rule {rule.id}: {term.kind} has no metric {term.metric}")
+        for rule in rules.cross_domain:
+            if rule.domain is not None and rule.domain not in domain_ids:
+                raise ValueError(f"rule {rule.id}: unknown domain {rule.domain}")
+            if isinstance(rule, NearRule) and rule.near.kind not in self.kinds:
+                raise ValueError(f"rule {rule.id}: unknown kind {rule.near.kind}")
+
+    def _rule_terms(self) -> list[tuple[Alarming, ThresholdRule | RateRule | Condition]]:
+        """(rule, something naming a kind and a metric) for every metric a rule reads."""
+        terms: list[tuple[Alarming, ThresholdRule | RateRule | Condition]] = [
+            (r, r) for r in [*self.rules.thresholds, *self.rules.rates]]
+        for rule in self.rules.cross_domain:
+            conditions = rule.all_of if isinstance(rule, UnitRule) else [rule.subject]
+            terms += [(rule, c) for c in conditions]
+        return terms
+
+    def with_rules(self, raw_rules: object) -> CityConfig:
+        """This config with another rules.yaml, validated against the same kinds and units."""
+        fields = {name: getattr(self, name) for name in ("city", "domains", "kinds",
+                                                         "inventory")}
+        return CityConfig.model_validate({**fields, "rules": raw_rules})
 
     @cached_property
     def domain_by_id(self) -> dict[str, Domain]:
@@ -159,25 +164,26 @@ class CityConfig(BaseModel):
 
     def offline_after_s(self, kind: str) -> float:
         """Silence longer than this makes a device of `kind` offline."""
-        return self.kinds[kind].interval_s * self.rules.device_health.missed_periods
+        health = self.rules.device_health
+        override = health.offline_after_s.get(kind)
+        return override if override is not None else (
+            self.kinds[kind].interval_s * health.missed_periods)
 
     @cached_property
     def alarm_messages(self) -> dict[str, Text]:
         """Alarm type -> message in every language, so the list speaks the reader's language."""
-        messages = {r.id: r.message for r in self.rules.thresholds}
+        messages = {r.id: r.message for r in self.rules.all_alarming()}
         messages[BATTERY_LOW] = BATTERY_MESSAGE
         messages[OFFLINE] = OFFLINE_MESSAGE
+        messages[WEAK_SIGNAL] = WEAK_SIGNAL_MESSAGE
         return messages
 
     @cached_property
-    def _rules_by_kind(self) -> dict[str, list[ThresholdRule]]:
-        by_kind: dict[str, list[ThresholdRule]] = {k: [] for k in self.kinds}
-        for rule in self.rules.thresholds:
-            by_kind[rule.kind].append(rule)
-        return by_kind
+    def rule_index(self) -> RuleIndex:
+        return RuleIndex(self.rules, self.kinds)
 
     def rules_for_kind(self, kind: str) -> list[ThresholdRule]:
-        return self._rules_by_kind.get(kind, [])
+        return self.rule_index.thresholds.get(kind, [])
 
 
 def _read(path: Path):

@@ -30,6 +30,7 @@ from data_access.status import statuses
 from data_access.streams import OFFLINE, OPEN_STATES, SEVERITY_RANK
 
 STATUS_BUCKET_S = 1.0
+UNIT_PREFIX = "unit:"  # cross-domain rules raise a unit's alarm on device id `unit:<unit id>`
 DEVICES_TTL_S = 60.0
 def name_column(lang: str) -> str:
     """The devices() column with device names in `lang`."""
@@ -182,8 +183,8 @@ class Store:
         return frame
 
     def device_alarms(self, device_id: str, limit: int = 50) -> pd.DataFrame:
-        cols = ["alarm_id", "severity", "type", "message", "state", "value", "raised_at",
-                "updated_at", "count"]
+        cols = ["alarm_id", "device_id", "severity", "type", "message", "state", "value",
+                "raised_at", "updated_at", "count"]
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(*[getattr(Alarm, c) for c in cols]).where(Alarm.device_id == device_id)
@@ -313,10 +314,15 @@ class Store:
             text(self.config.alarm_messages[t], lang) if t in self.config.alarm_messages else m
             for t, m in zip(alarms["type"], alarms["message"], strict=True)
         ]
+        names = dict(zip(devices["id"], devices[name_col], strict=True))
+        unit_of = dict(zip(devices["id"], devices["unit"].map(units), strict=True))
+        for pseudo in alarms["device_id"].dropna().unique():  # a unit's alarm: `unit:<id>`
+            if str(pseudo).startswith(UNIT_PREFIX) and pseudo[len(UNIT_PREFIX):] in units:
+                names[pseudo] = unit_of[pseudo] = units[pseudo[len(UNIT_PREFIX):]]
         return {
             "alarms": alarms,
-            "names": dict(zip(devices["id"], devices[name_col], strict=True)),
-            "units": dict(zip(devices["id"], devices["unit"].map(units), strict=True)),
+            "names": names,
+            "units": unit_of,
             "lang": lang,
             "tz": ZoneInfo(self.config.city.timezone),
         }

@@ -1,4 +1,5 @@
-"""The three Redis streams of the contract and the consumer groups that read them."""
+"""The three Redis streams of the contract, the consumer groups that read them, and the
+Redis keys kept beside them."""
 
 from __future__ import annotations
 
@@ -14,9 +15,14 @@ DEADLETTER_COUNT = "cityops:deadletter:count"  # hash: reason code -> count
 LATEST = "cityops:latest"  # hash: device_id -> JSON of the newest reading (the map reads it)
 LAST_SEEN = "cityops:last_seen"  # hash: device_id -> epoch seconds of newest reading
 ALARMS_VERSION = "cityops:alarms:version"  # bumped by the alarm store after each commit
-ACTIVE_RULE_ALARMS = "cityops:rule_alarms"  # hash: "device|rule" -> alarm_id
+# hash: "device|rule" -> "<epoch s of its last published raise>|<alarm_id>" (ingest/rules)
+ACTIVE_RULE_ALARMS = "cityops:rule_alarms"
 # Pub/sub: the alarm store says "SQL has new alarm events" (the version), screens hear it.
 ALARMS_CHANGED = "cityops:alarms:changed"
+# State of the rules engine, shared by every ingest consumer and bounded by trim and expiry:
+RULE_SAMPLES = "cityops:rules:samples:"  # + "device|metric": zset of recent values (windows)
+RULE_PENDING = "cityops:rules:pending:"  # + "device|rule": a running on- or off-delay
+RULE_TERMS = "cityops:rules:terms:"  # + "rule|unit": hash, each device's figure per condition
 
 SEVERITIES = ("critical", "major", "minor", "warning")
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}  # 0 = most severe
@@ -27,8 +33,10 @@ OPEN_STATES = ("active_unack", "active_ack", "cleared_unack", "shelved")
 # Alarm types of the built-in device-health rules, with their messages.
 OFFLINE = "offline"
 BATTERY_LOW = "battery_low"
+WEAK_SIGNAL = "weak_signal"
 OFFLINE_MESSAGE = {"el": "Η συσκευή δεν αναφέρει", "en": "Device not reporting"}
 BATTERY_MESSAGE = {"el": "Χαμηλή μπαταρία", "en": "Battery low"}
+WEAK_SIGNAL_MESSAGE = {"el": "Ασθενές σήμα LoRaWAN", "en": "Weak LoRaWAN signal"}
 
 # Streams are capped so an always-on installation does not grow without bound; the SQL
 # tables are the record. Approximate trimming keeps XADD O(1).

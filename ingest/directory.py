@@ -8,7 +8,7 @@ from sqlalchemy import Engine, select
 
 from data_access.city_config import CityConfig
 from data_access.models import Device
-from ingest.rules import DeviceInfo
+from ingest.rules.core import DeviceInfo
 
 
 class DeviceDirectory:
@@ -25,9 +25,11 @@ class DeviceDirectory:
 
     def reload(self) -> None:
         with self._engine.connect() as conn:
-            rows = conn.execute(select(Device.id, Device.kind, Device.domain, Device.attrs)).all()
+            rows = conn.execute(select(Device.id, Device.kind, Device.domain, Device.attrs,
+                                       Device.unit, Device.lat, Device.lon)).all()
         kind_metrics = {k: frozenset(v.metrics) for k, v in self._config.kinds.items()}
-        self.devices = {r.id: DeviceInfo(r.id, r.kind, r.domain, r.attrs or {}) for r in rows}
+        self.devices = {r.id: DeviceInfo(r.id, r.kind, r.domain, r.attrs or {}, r.unit, r.lat,
+                                         r.lon) for r in rows}
         self.metrics = {r.id: kind_metrics.get(r.kind, frozenset()) for r in rows}
         self._loaded_at = time.monotonic()
 

@@ -2,7 +2,8 @@
 
 It behaves like any other source: it only XADDs entries to `cityops:telemetry`. Daily
 rhythms follow local time; a storm passes every few hours and raises the rivers; bins
-fill and are emptied; a few devices fall silent for a while and a few batteries run down.
+fill and are emptied; a few devices fall silent for a while, a few batteries run down and a
+few LoRaWAN devices have a weak radio link.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 STORM_EVERY = timedelta(hours=4)
 STORM_FIRST_AFTER = timedelta(minutes=2)
 STORM_MINUTES = 40.0
+WEAK_LINK_SHARE = 0.05  # of LoRaWAN devices
 
 
 @dataclass
@@ -81,6 +83,13 @@ class Simulator:
             if rng.random() < 0.03:  # a battery about to run low
                 p["battery"] = rng.uniform(20.5, 23)
                 p["drain_h"] = 2.0
+            # A few LoRaWAN devices sit at the edge of coverage. Their own generator, so every
+            # other device's profile stays what it was.
+            link = random.Random(f"{seed}:{d.id}:link")
+            lorawan = config.kinds[d.kind].connectivity == "lorawan"
+            if lorawan and link.random() < WEAK_LINK_SHARE:
+                p["rssi"] = link.uniform(-122, -117)
+                p["snr"] = link.uniform(-13, -6)
             self.profile[d.id] = p
             interval = config.kinds[d.kind].interval_s
             # Everyone reports once at start so the map is live at once, then on its period.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 import orjson
 import redis
@@ -16,9 +17,9 @@ from sqlalchemy import Engine
 from data_access import streams
 from data_access.city_config import CityConfig
 from data_access.writes import newest_per_device, write_telemetry
-from ingest import alarm_publisher
 from ingest.directory import DeviceDirectory
-from ingest.rules import candidate_keys, evaluate_reading
+from ingest.rules.reload import RulesWatcher
+from ingest.rules.runner import PlacesCache, clear_retired, run_batch
 from ingest.stream_consumer import Entry, StreamConsumer, write_isolating
 from ingest.validation import Rejected, Telemetry, decode_fields, validate
 
@@ -56,12 +57,20 @@ class TelemetryConsumer(StreamConsumer):
         block_ms: int = 1000,
         claim_idle_ms: int = 30_000,
         directory: DeviceDirectory | None = None,
+        rules_path: Path | None = None,
+        reload_every_s: float | None = None,
     ) -> None:
         super().__init__(r, name, batch_size, block_ms, claim_idle_ms)
         self.engine = engine
-        self.config = config
+        self.rules = RulesWatcher(config, rules_path, reload_every_s)
         self.directory = directory or DeviceDirectory(engine, config)
+        self._places = PlacesCache()
         self._forward_state = r.register_script(FORWARD_ONLY_STATE)
+
+    @property
+    def config(self) -> CityConfig:
+        """The config with the rules in force (rules.yaml may have changed since start)."""
+        return self.rules.current()
 
     # -- one batch ----------------------------------------------------------------------
     def process(self, entries: Sequence[Entry]) -> int:
@@ -79,7 +88,7 @@ class TelemetryConsumer(StreamConsumer):
         stored, failed = self._store(good)
         bad.extend(failed)
         failed_ids = {f[0] for f in failed}
-        self._publish_state_and_alarms([g[2] for g in good if g[0] not in failed_ids])
+        self._state_and_rules([g[2] for g in good if g[0] not in failed_ids])
         self._finish(entries, bad, stored)
         return stored
 
@@ -89,7 +98,8 @@ class TelemetryConsumer(StreamConsumer):
             self.engine, good, lambda conn, items: write_telemetry(conn, [g[2] for g in items]))
         return stored, [(item[0], item[1], reason) for item, reason in refused]
 
-    def _publish_state_and_alarms(self, good: list[Telemetry]) -> None:
+    def _state_and_rules(self, good: list[Telemetry]) -> None:
+        """Move the latest state forward, then let the rules judge what moved."""
         newest = newest_per_device(good)
         if not newest:
             return
@@ -97,15 +107,12 @@ class TelemetryConsumer(StreamConsumer):
         for device_id, t in newest.items():
             args += (device_id, repr(t.ts.timestamp()), _latest_json(t))
         moved = self._forward_state(keys=[streams.LATEST, streams.LAST_SEEN], args=args)
-        infos = [self.directory.devices[d.decode()] for d in moved]
-        keys = [k for info in infos for k in candidate_keys(info, self.config)]
-        active = alarm_publisher.active_for(self.r, keys)
-        decisions = [
-            d for info in infos
-            for d in evaluate_reading(info, newest[info.id].values, newest[info.id].battery,
-                                      self.config, active)
-        ]
-        alarm_publisher.publish(self.r, decisions)
+        places = self._places.get(self.directory.devices)
+        config = self.config
+        retired = self.rules.take_retired()
+        if retired:
+            clear_retired(self.r, retired, datetime.now(UTC).timestamp())
+        run_batch(self.r, config, places, good, [d.decode() for d in moved], newest)
 
     def _finish(self, entries: Sequence[Entry], bad: list, stored: int) -> None:
         """Dead-letter the refused entries and acknowledge the whole batch atomically."""

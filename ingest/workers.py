@@ -7,6 +7,7 @@ import socket
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import redis
 from sqlalchemy import Engine, select
@@ -43,18 +44,21 @@ class Workers:
     config: CityConfig
     seed: int = 2026
     simulate: bool = True
+    rules_path: Path | None = None  # rules.yaml to watch and reload; None: never reload
     stop: threading.Event = field(default_factory=threading.Event)
     threads: list[threading.Thread] = field(default_factory=list)
 
     def start(self) -> Workers:
         directory = DeviceDirectory(self.engine, self.config)
         ingest = TelemetryConsumer(self.r, self.engine, self.config,
-                                   name=consumer_name("ingest"), directory=directory)
+                                   name=consumer_name("ingest"), directory=directory,
+                                   rules_path=self.rules_path)
         store = AlarmStoreConsumer(self.r, self.engine, name=consumer_name("alarm-store"))
         self._spawn("ingest", ingest.run, self.stop)
         self._spawn("alarm-store", store.run, self.stop)
         sweep_dir = DeviceDirectory(self.engine, self.config)
-        self._spawn("health-sweep", health_sweep.run, self.r, sweep_dir, self.config, self.stop)
+        self._spawn("health-sweep", health_sweep.run, self.r, sweep_dir, self.config, self.stop,
+                    10.0, self.rules_path)
         self._spawn("shelf-sweep", shelf_sweep.run, self.r, self.engine, self.stop)
         if self.simulate:
             sim = new_simulator(self.engine, self.config, self.seed)

@@ -73,3 +73,38 @@ def test_a_device_in_an_unknown_unit_is_refused(tmp_path):
     (target / "inventory.yaml").write_text(yaml.safe_dump(inventory, allow_unicode=True))
     with pytest.raises(ValidationError, match="unknown unit atlantis"):
         load_config(target)
+
+
+def _with_rules(config, change):
+    raw = yaml.safe_load((ROOT / "config" / "rules.yaml").read_text(encoding="utf-8"))
+    change(raw)
+    return config.with_rules(raw)
+
+
+@pytest.mark.parametrize(("change", "reason"), [
+    (lambda r: r["cross_domain"][0]["all_of"][0].update(kind="submarine"),
+     "submarine has no metric"),
+    (lambda r: r["cross_domain"][0]["all_of"][1].pop("window_s"), "window_s goes with"),
+    (lambda r: r["cross_domain"][0].update(domain="space"), "unknown domain space"),
+    (lambda r: r["cross_domain"][1]["near"].update(kind="tree"), "unknown kind tree"),
+    (lambda r: r["cross_domain"][1]["when"].update(hours=["8-9h"]), "hours"),
+    (lambda r: r["rates"][0].update(id="offline"), "reserved for the built-in"),
+    (lambda r: r["rates"][0].update(id="bin_collect"), "duplicate rule ids"),
+    (lambda r: r["device_health"]["offline_after_s"].update(yacht=60), "unknown kind yacht"),
+    (lambda r: r["thresholds"][0].update(deadband=-1), "greater than or equal to 0"),
+])
+def test_a_wrong_rule_is_refused_with_its_reason(config, change, reason):
+    with pytest.raises(ValidationError, match=reason):
+        _with_rules(config, change)
+
+
+def test_every_rule_kind_in_rules_yaml_is_understood(config):
+    rules = config.rules
+    assert rules.engine.repeat_interval_s == 600
+    assert {r.id for r in rules.rates} == {"water_rising_fast"}
+    assert {r.scope for r in rules.cross_domain} == {"unit", "near"}
+    assert config.rule_index.windows["meteo_station"]["precipitation"] == 3600 + 300
+    assert rules.device_health.weak_signal.rssi_below == -115
+    assert rules.device_health.weak_signal.snr_below == -10
+    for type_ in ("flood_warning", "weak_signal", "water_rising_fast"):
+        assert config.alarm_messages[type_]["el"]  # the alarm list speaks Greek too
