@@ -60,6 +60,15 @@ def events_response() -> Response:
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
+def panel_response() -> Response:
+    """The alarm panel now: what a screen asks after (re)connecting, and as the slow
+    fallback should the event stream be cut."""
+    store = current_store()
+    lang = resolve_language(request.args.get("lang"), store.config.city.default_language)
+    return Response(panel_event(store.alarms_version(), lang), mimetype="application/json",
+                    headers={"Cache-Control": "no-store"})
+
+
 def register(app) -> None:
     server = app.server
     with server.app_context():
@@ -68,3 +77,4 @@ def register(app) -> None:
         return
     server.extensions["cityops-alarm-signal"] = AlarmSignal(store.redis)
     server.add_url_rule("/api/v1/alarms/events", "alarm_events", events_response)
+    server.add_url_rule("/api/v1/alarms/panel", "alarm_panel", panel_response)

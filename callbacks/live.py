@@ -1,5 +1,6 @@
-"""The pages' heartbeat: KPI figures each tick; the alarm list and the header's alarm
-counts and alerts as the fallback of the pushed events (callbacks/alarm_push.py). The clock
+"""The pages' heartbeat: KPI figures each tick. The alarm panel (counts, list, alerts) is
+pushed and put in place by the browser itself (callbacks/alarm_push.py,
+assets/alarm_push.js); with push off, periodic callbacks here bring it instead. The clock
 and the connection banner are plain JavaScript (assets/connection.js): a Dash round trip
 each second costs a wall of screens real CPU."""
 
@@ -13,6 +14,9 @@ from data_access.app_context import current_store
 
 
 def register(app) -> None:
+    with app.server.app_context():
+        push = current_store().settings.push
+
     @app.callback(
         Output("kpi-strip", "children"),
         Input("live-tick", "n_intervals"),
@@ -22,6 +26,29 @@ def register(app) -> None:
     def refresh_kpis(_n, lang):
         store = current_store()
         return kpi_cards(store.kpi_figures(), store.config, lang)
+
+    # Server-sent alarm events start once the page is up, unless push is off (settings).
+    app.clientside_callback(
+        """function(lang) { return window.cityops.push.start(lang); }""",
+        Output("push-state", "data"),
+        Input("push-enabled", "data"),
+    )
+
+    # A new alarm of an alerting severity: flash, sound, and its marker highlighted.
+    app.clientside_callback(
+        """function(alerts) { return window.cityops.alert.show(alerts || []); }""",
+        Output("alarm-flash", "children"),
+        Output("alarm-flash", "hidden"),
+        Input("alarm-alert", "data"),
+        prevent_initial_call=True,
+    )
+    if not push:
+        register_alarm_polling(app)
+
+
+def register_alarm_polling(app) -> None:
+    """Without push: the alarm panel and the alerts with each alarm tick. (With push the
+    browser fills those elements itself, and Dash must leave them alone.)"""
 
     @app.callback(
         Output("alarm-counts", "children"),
@@ -43,19 +70,3 @@ def register(app) -> None:
     def shell_alarms(_n, lang):
         counts, _items, new = alarm_panel(current_store().alarms_version(), lang)
         return counts, new
-
-    # Server-sent alarm events start once the page is up, unless push is off (settings).
-    app.clientside_callback(
-        """function(lang) { return window.cityops.push.start(lang); }""",
-        Output("push-state", "data"),
-        Input("push-enabled", "data"),
-    )
-
-    # A new alarm of an alerting severity: flash, sound, and its marker highlighted.
-    app.clientside_callback(
-        """function(alerts) { return window.cityops.alert.show(alerts || []); }""",
-        Output("alarm-flash", "children"),
-        Output("alarm-flash", "hidden"),
-        Input("alarm-alert", "data"),
-        prevent_initial_call=True,
-    )

@@ -3,6 +3,7 @@ colour for severity, never colour alone."""
 
 from __future__ import annotations
 
+from html import escape
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -65,3 +66,41 @@ def alarm_items(alarms: pd.DataFrame, names: dict[str, str], units: dict[str, st
         items.append(html.Li(t("more_alarms", lang, n=len(alarms) - limit), className="alarm-more"))
     return items
 
+
+# -- the same list as HTML: what the pushed events carry (callbacks/alarm_push.py), so a
+# screen puts it in place without a Dash round (a wall of screens on one machine pays it
+# once per screen per alarm). Same structure and classes as the components above.
+def severity_counts_html(alarms: pd.DataFrame, lang: str) -> str:
+    counts = alarms["severity"].value_counts() if not alarms.empty else {}
+    return "".join(
+        f'<span class="sev-count sev-{s}{"" if counts.get(s, 0) else " zero"}">'
+        f'<span aria-hidden="true">{SEVERITY_ICON[s]}</span> {int(counts.get(s, 0))} '
+        f"{escape(t(f'severity_{s}', lang))}</span>"
+        for s in SEVERITIES)
+
+
+def alarm_items_html(alarms: pd.DataFrame, names: dict[str, str], units: dict[str, str],
+                     lang: str, tz: ZoneInfo, limit: int = 40) -> str:
+    if alarms.empty:
+        return f'<li class="alarm-empty">{escape(t("no_alarms", lang))}</li>'
+    out = []
+    for row in alarms.head(limit).itertuples():
+        device = names.get(row.device_id or "", row.device_id or "")
+        count = f" ×{row.count}" if row.count and row.count > 1 else ""
+        out.append(
+            f'<li class="alarm-item sev-{escape(row.severity)} state-{escape(row.state)}" '
+            f'data-alarm-id="{escape(row.alarm_id)}">'
+            f'<span class="alarm-icon" aria-hidden="true">'
+            f'{SEVERITY_ICON.get(row.severity, "●")}</span>'
+            f'<div class="alarm-body"><div class="alarm-line1">'
+            f'<span class="alarm-sev">{escape(t(f"severity_{row.severity}", lang))}</span>'
+            f'<span class="alarm-msg">{escape(row.message or row.type)}</span></div>'
+            f'<div class="alarm-device">{escape(device)} · '
+            f'{escape(units.get(row.device_id or "", ""))}{count}</div></div>'
+            f'<div class="alarm-meta"><span class="alarm-time">{_time(row.updated_at, tz)}</span>'
+            f'<span class="alarm-state">{escape(t(f"state_{row.state}", lang))}</span></div>'
+            "</li>")
+    if len(alarms) > limit:
+        out.append(f'<li class="alarm-more">'
+                   f'{escape(t("more_alarms", lang, n=len(alarms) - limit))}</li>')
+    return "".join(out)

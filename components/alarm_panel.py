@@ -4,10 +4,15 @@ periodic callbacks (callbacks/live.py) and by the pushed events (callbacks/alarm
 
 from __future__ import annotations
 
+import orjson
 import pandas as pd
-from plotly.io.json import to_json_plotly
 
-from components.alarm_list import alarm_items, severity_counts
+from components.alarm_list import (
+    alarm_items,
+    alarm_items_html,
+    severity_counts,
+    severity_counts_html,
+)
 from components.i18n import t
 from data_access.app_context import current_store
 from data_access.cache import memoized
@@ -24,10 +29,14 @@ def alarm_panel(version: str, lang: str) -> tuple[list, list, list[dict]]:
 
 @memoized(timeout=300)
 def alarm_panel_json(version: str, lang: str) -> str:
-    """The panel as one JSON event: serialised once, sent to every screen as it is."""
-    counts, items, new = alarm_panel(version, lang)
-    return to_json_plotly({"version": version, "counts": counts, "items": items,
-                           "alerts": new})
+    """The panel as one JSON event, its list as HTML: made once, sent to every screen as
+    it is, put in place by assets/alarm_push.js without a Dash round."""
+    store = current_store()
+    alarms = store.active_alarms()
+    view = store.alarm_view(alarms, lang)
+    return orjson.dumps({"version": version, "counts": severity_counts_html(alarms, lang),
+                         "items": alarm_items_html(**view),
+                         "alerts": alerts(store, alarms, lang)}).decode()
 
 
 def alerts(store: Store, alarms: pd.DataFrame, lang: str) -> list[dict]:
