@@ -76,7 +76,7 @@ def grid(lang: str) -> dag.AgGrid:
             col("state", t("state", lang), minWidth=150),
             col("severity", t("severity", lang), minWidth=120,
                 cellClass={"function": "'sev-cell sev-' + params.data.severity_code"}),
-            col("raised", t("raised", lang), minWidth=150, sort=None),
+            col("raised", t("raised", lang), minWidth=175),
             col("domain", t("domain", lang), minWidth=130),
             col("device", t("device", lang), minWidth=200),
             col("unit", t("unit", lang), minWidth=120),
