@@ -23,7 +23,7 @@ from data_access.alarm_queries import (
 )
 from data_access.app_context import current_store
 from data_access.city_config import text
-from data_access.departments import load_departments
+from data_access.departments import department_for, load_departments
 
 HEALTH_WINDOW = timedelta(days=7)
 AROUND = timedelta(hours=1)  # values shown before and after the alarm
@@ -107,6 +107,7 @@ def register(app) -> None:
 
     @app.callback(
         Output("alarm-detail", "children"), Output("detail-actions", "hidden"),
+        Output("act-department", "value"),
         Input("detail-id", "data"), Input("alarm-grid", "rowData"),
         State("page-lang", "data"),
         prevent_initial_call=True,
@@ -114,7 +115,7 @@ def register(app) -> None:
     def detail(alarm_id, row_data, lang):
         row = next((r for r in row_data or [] if r["alarm_id"] == alarm_id), None)
         if row is None:
-            return t("pick_alarm", lang), True
+            return t("pick_alarm", lang), True, None
         store = current_store()
         device = store.device_row(row["device_id"]) if row.get("device_id") else None
         history = store.device_history(row["device_id"], datetime.fromisoformat(
@@ -126,7 +127,8 @@ def register(app) -> None:
                            alarm_trail(store.engine, alarm_id),
                            history if history is not None else pd.DataFrame(),
                            lang, ZoneInfo(store.config.city.timezone),
-                           store.settings.tile_url), False
+                           store.settings.tile_url), False, (
+            row.get("assigned_id") or department_for(row.get("domain_id"), _departments(store)))
 
     @app.callback(
         Output("detail-msg", "children"), Output("detail-msg", "className"),

@@ -84,6 +84,8 @@ def test_detail_panel_shelve_and_comment_with_audit_trail(live_app, open_page):
     detail = page.locator(".alarm-detail")
     expect(detail.locator(".panel-title")).to_have_text("Pressure sensor drift")
     expect(detail.locator(".detail-map .leaflet-container")).to_be_visible()
+    # The department that usually takes water alarms is proposed.
+    expect(page.locator("#act-department")).to_contain_text("Water utility")
     page.locator("#act-note").fill("Crew sent")
     page.locator("#act-comment").click()
     expect(page.locator("#detail-msg.form-ok")).to_be_visible()
