@@ -2,12 +2,12 @@
    panel, its counts and list as HTML: put them straight into the page, without a Dash
    round (a wall of screens on one machine would pay that once per screen per alarm); hand
    the alerts to assets/alert.js, and tell the page's own alarm callbacks (the console's
-   grid) through `alarm-signal`. On (re)connecting, and every FALLBACK_MS should the stream
-   be cut silently, the panel is fetched. */
+   grid) through `alarm-signal`. On (re)connecting, and every refresh period as a safety
+   net (a stream can be cut silently; the reply is cached per version on the server, and a
+   version already shown is not applied again), the panel is fetched. */
 window.cityops = window.cityops || {};
 (function () {
   if (!window.EventSource) { return; }  // Dash's periodic refresh still works (push off)
-  const FALLBACK_MS = 15000;
   let lastAlerts = null;
   let lastVersion = null;
 
@@ -45,8 +45,8 @@ window.cityops = window.cityops || {};
     };
   }
 
-  window.cityops.connectPush = function (lang) {  // called once per page by cityops.push.start
+  window.cityops.connectPush = function (lang, pollMs) {  // once per page: cityops.push.start
     connect(lang);
-    setInterval(() => fetchPanel(lang), FALLBACK_MS);
+    setInterval(() => fetchPanel(lang), Math.max(pollMs || 2000, 1000));
   };
 })();

@@ -56,13 +56,13 @@ window.cityops = window.cityops || {};
 
   window.cityops.push = {
     started: false,
-    /* lang: the page's language, or null when push is off (settings). */
-    start: function (lang) {
-      if (lang && !this.started && window.cityops.connectPush) {
+    /* opts: {lang, poll_ms}, or null when push is off (settings). */
+    start: function (opts) {
+      if (opts && !this.started && window.cityops.connectPush) {
         this.started = true;
-        window.cityops.connectPush(lang);
+        window.cityops.connectPush(opts.lang, opts.poll_ms);
       }
-      return Boolean(lang);
+      return Boolean(opts);
     },
   };
 })();

@@ -29,7 +29,7 @@ def register(app) -> None:
 
     # Server-sent alarm events start once the page is up, unless push is off (settings).
     app.clientside_callback(
-        """function(lang) { return window.cityops.push.start(lang); }""",
+        """function(opts) { return window.cityops.push.start(opts); }""",
         Output("push-state", "data"),
         Input("push-enabled", "data"),
     )

@@ -57,7 +57,8 @@ def alarm_feed(lang: str) -> list:
     settings = current_store().settings
     return [
         dcc.Store(id="alarm-signal"),
-        dcc.Store(id="push-enabled", data=lang if settings.push else None),
+        dcc.Store(id="push-enabled", data={"lang": lang, "poll_ms": settings.refresh_ms}
+                  if settings.push else None),
         dcc.Store(id="push-state"),
         # With push, the periodic alarm refresh is only the fallback: much slower.
         dcc.Interval(id="alarm-tick", interval=PUSH_FALLBACK_MS if settings.push
