@@ -40,7 +40,8 @@ def _rows(store, f: AlarmFilter, lang: str) -> list[dict]:
     rows = grid_rows(frame, store.config, names, departments, lang,
                      ZoneInfo(store.config.city.timezone))
     for row, raised in zip(rows, frame["raised_at"], strict=True):
-        row["raised_ts"] = utc(raised).isoformat() if utc(raised) else None
+        raised_utc = utc(raised)
+        row["raised_ts"] = raised_utc.isoformat() if raised_utc else None
     return rows
 
 
@@ -97,10 +98,9 @@ def register(app) -> None:
     @app.callback(
         Output("detail-id", "data"),
         Input("alarm-grid", "cellClicked"),
-        State("alarm-grid", "rowData"),
         prevent_initial_call=True,
     )
-    def pick(cell, row_data):
+    def pick(cell):
         if not cell or cell.get("rowId") is None:
             return no_update
         return cell["rowId"]

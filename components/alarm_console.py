@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from components.alarm_list import SEVERITY_ICON
+from components.alarm_list import SEVERITY_ICON, local_time
 from components.i18n import t
 from data_access.alarm_actions import SHELVE_CHOICES_MIN
 from data_access.alarm_health import PRIORITY_TARGET, AlarmHealth
@@ -27,11 +27,7 @@ CHART = {"template": "plotly_dark", "paper_bgcolor": "#22262c", "plot_bgcolor": 
          "margin": {"l": 50, "r": 16, "t": 30, "b": 36}, "font": {"size": 14}}
 
 
-def local(ts, tz: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    if ts is None or pd.isna(ts):
-        return ""
-    ts = pd.Timestamp(ts)
-    return (ts.tz_localize("UTC") if ts.tzinfo is None else ts).tz_convert(tz).strftime(fmt)
+DATE_TIME = "%Y-%m-%d %H:%M"
 
 
 def _multi(id_: str, label: str, options: list[tuple[str, str]], value=None) -> html.Div:
@@ -107,7 +103,7 @@ def grid_rows(frame: pd.DataFrame, config: CityConfig, names: dict[str, str],
         "state": t(f"state_{r.state}", lang), "state_code": r.state,
         "severity": f"{SEVERITY_ICON.get(r.severity, '●')} {t(f'severity_{r.severity}', lang)}",
         "severity_code": r.severity,
-        "raised": local(r.raised_at, tz),
+        "raised": local_time(r.raised_at, tz, DATE_TIME),
         "domain": domains.get(r.domain, r.domain or ""), "domain_id": r.domain,
         "device": names.get(r.device_id or "", r.device_id or ""),
         "device_id": r.device_id,
@@ -176,7 +172,7 @@ def detail_view(alarm: dict, device: dict | None, trail: pd.DataFrame, history: 
         out.append(dcc.Graph(figure=fig, config={"displaylogo": False}, className="detail-chart"))
     out.append(html.H3(t("audit_trail", lang), className="sub-title"))
     out.append(html.Ol(className="audit-trail", children=[
-        html.Li([html.Span(local(r.ts, tz, "%d/%m %H:%M:%S"), className="audit-time"),
+        html.Li([html.Span(local_time(r.ts, tz, "%d/%m %H:%M:%S"), className="audit-time"),
                  html.B(r.event), f" · {r.user}" if r.user else "",
                  html.Div(r.note, className="audit-note") if r.note else None])
         for r in trail.itertuples()]))

@@ -15,13 +15,14 @@ from data_access.streams import SEVERITIES
 SEVERITY_ICON = {"critical": "◆", "major": "▲", "minor": "●", "warning": "■"}
 
 
-def _time(value, tz: ZoneInfo) -> str:
+def local_time(value, tz: ZoneInfo, fmt: str = "%H:%M") -> str:
+    """A stored time in the city's zone; "" for none."""
     if value is None or pd.isna(value):
         return ""
     ts = pd.Timestamp(value)
     if ts.tzinfo is None:  # SQLite hands back naive UTC
         ts = ts.tz_localize("UTC")
-    return ts.tz_convert(tz).strftime("%H:%M")
+    return ts.tz_convert(tz).strftime(fmt)
 
 
 def severity_counts(alarms: pd.DataFrame, lang: str) -> list[html.Span]:
@@ -57,7 +58,7 @@ def alarm_items(alarms: pd.DataFrame, names: dict[str, str], units: dict[str, st
                     html.Div(f"{device} · {units.get(row.device_id or '', '')}{count}",
                              className="alarm-device"),
                 ]),
-                html.Div([html.Span(_time(row.updated_at, tz), className="alarm-time"),
+                html.Div([html.Span(local_time(row.updated_at, tz), className="alarm-time"),
                           html.Span(t(f"state_{row.state}", lang), className="alarm-state")],
                          className="alarm-meta"),
             ],
@@ -97,7 +98,8 @@ def alarm_items_html(alarms: pd.DataFrame, names: dict[str, str], units: dict[st
             f'<span class="alarm-msg">{escape(row.message or row.type)}</span></div>'
             f'<div class="alarm-device">{escape(device)} · '
             f'{escape(units.get(row.device_id or "", ""))}{count}</div></div>'
-            f'<div class="alarm-meta"><span class="alarm-time">{_time(row.updated_at, tz)}</span>'
+            f'<div class="alarm-meta">'
+            f'<span class="alarm-time">{local_time(row.updated_at, tz)}</span>'
             f'<span class="alarm-state">{escape(t(f"state_{row.state}", lang))}</span></div>'
             "</li>")
     if len(alarms) > limit:
