@@ -17,7 +17,17 @@ import click
 from dash import Dash
 from flask import Flask, request
 
-from callbacks import alarm_console, alarm_push, device_history, live, map_data, map_view
+from callbacks import (
+    alarm_console,
+    alarm_push,
+    city_page,
+    device_history,
+    domain_page,
+    live,
+    map_data,
+    map_view,
+    reports,
+)
 from components.display_mode import MODE_COOKIE, MODES
 from components.i18n import LANG_COOKIE, LANGUAGES
 from data_access.app_context import EXTENSION, current_store
@@ -36,7 +46,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or Settings.from_env()
     config = load_config(settings.config_dir)
     server = Flask(__name__)
-    server.config.update(cache_config(redis_url(settings)))
+    server.config.update(cache_config(redis_url(settings), settings.cache))
     cache.init_app(server)
     store = Store(settings, config, make_engine(settings), connect(settings))
     server.extensions[EXTENSION] = store
@@ -65,6 +75,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     map_view.register(app)
     map_data.register(app)
     device_history.register(app)
+    domain_page.register(app)
+    city_page.register(app)
+    reports.register(app)
     _register_cli(server)
     return app
 
@@ -91,6 +104,17 @@ def _seed(store: Store, total: int | None) -> int:
     return n
 
 
+def _backfill(store: Store, days: int, force: bool) -> int:
+    """Demo history; on `run-all` only into an empty readings table, so a restart adds none."""
+    from ingest.backfill import backfill, has_history
+    from ingest.workers import load_sim_devices
+
+    if not force and has_history(store.engine):
+        return 0
+    return backfill(store.engine, store.config, load_sim_devices(store.engine),
+                    store.settings.seed, days)
+
+
 def _register_cli(server: Flask) -> None:
     @server.cli.command("db-upgrade")
     def db_upgrade() -> None:
@@ -105,6 +129,14 @@ def _register_cli(server: Flask) -> None:
         store = current_store()
         n = _seed(store, devices or store.settings.devices)
         click.echo(f"seeded {n} devices")
+
+    @server.cli.command("backfill")
+    @click.option("--days", type=int, default=None, help="Days of history (default 30).")
+    def backfill_history(days: int | None) -> None:
+        """Write the demo city's simulated history for the past days (demo only)."""
+        store = current_store()
+        n = _backfill(store, store.settings.history_days if days is None else days, force=True)
+        click.echo(f"wrote {n} readings of history")
 
     @server.cli.command("ingest")
     @click.option("--simulate/--no-simulate", default=False, help="Also run the simulator.")
@@ -145,6 +177,9 @@ def _register_cli(server: Flask) -> None:
         store = current_store()
         upgrade_schema(store.engine)
         n = _seed(store, store.settings.devices)
+        written = _backfill(store, store.settings.history_days, force=False)
+        if written:
+            click.echo(f"CityOps: wrote {written} readings of demo history")
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         click.echo(f"CityOps: {n} devices; redis {redis_url(store.settings)}; "
                    f"sql {store.engine.url.render_as_string()}")

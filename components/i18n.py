@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from components.catalogue import city, domains, reports
 from components.preferences import remembered
 
 LANGUAGES = ("el", "en")
 LANG_COOKIE = "cityops_lang"
 
-CATALOGUE: dict[str, dict[str, str]] = {
+CORE: dict[str, dict[str, str]] = {
     "app_title": {"el": "Κέντρο Επιχειρήσεων", "en": "Operations Centre"},
     "nav_overview": {"el": "Επισκόπηση", "en": "Overview"},
     "alarms": {"el": "Ενεργοί συναγερμοί", "en": "Active alarms"},
@@ -114,6 +115,22 @@ CATALOGUE: dict[str, dict[str, str]] = {
                      "en": "Priorities high/medium/low (target 5/15/80 %)"},
     "h_bad_actors": {"el": "Οι δέκα συχνότεροι", "en": "Top ten bad actors"},
 }
+
+
+
+def _merge(*sections: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """One catalogue from its sections (one per part of the product, so translators find a
+    page's text together); a key defined twice is a mistake caught at import."""
+    merged: dict[str, dict[str, str]] = {}
+    for section in sections:
+        clash = merged.keys() & section.keys()
+        if clash:
+            raise ValueError(f"catalogue keys defined twice: {sorted(clash)}")
+        merged.update(section)
+    return merged
+
+
+CATALOGUE = _merge(CORE, domains.TEXT, city.TEXT, reports.TEXT)
 
 
 def t(key: str, lang: str, **fmt: object) -> str:

@@ -11,9 +11,11 @@ from flask_caching import Cache
 cache = Cache()
 
 
-def cache_config(redis_url: str) -> dict:
+def cache_config(redis_url: str, enabled: bool = True) -> dict:
+    """Redis-backed, shared by every web process; `enabled=False` (CITYOPS_CACHE=off) keeps
+    the same code path with nothing stored, for the benchmark's comparison."""
     return {
-        "CACHE_TYPE": "RedisCache",
+        "CACHE_TYPE": "RedisCache" if enabled else "NullCache",
         "CACHE_REDIS_URL": redis_url,
         "CACHE_KEY_PREFIX": "cityops:cache:",
         "CACHE_DEFAULT_TIMEOUT": 30,

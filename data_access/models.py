@@ -34,6 +34,8 @@ class Reading(Base):
     """Narrow table: one row per device, metric and time. The key makes a replay harmless."""
 
     __tablename__ = "readings"
+    # Aggregates read one metric of many devices over a time range (migration 0003).
+    __table_args__ = (Index("ix_readings_metric_ts", "metric", "ts"),)
 
     device_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     metric: Mapped[str] = mapped_column(String(40), primary_key=True)

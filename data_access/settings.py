@@ -27,6 +27,8 @@ class Settings:
     refresh_ms: int = 2000
     push: bool = True  # alarms pushed to screens (server-sent events); off = polling only
     alert_severities: tuple[str, ...] = ("critical",)  # flash and sound on every screen
+    history_days: int = 30  # demo history written by `make run` on an empty database
+    cache: bool = True  # flask-caching of aggregates; off only to measure what it saves
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -47,6 +49,8 @@ class Settings:
             push=env.get("CITYOPS_PUSH", "on").strip().lower() not in ("off", "0", "no"),
             alert_severities=tuple(s.strip() for s in env.get(
                 "CITYOPS_ALERT_SEVERITIES", "critical").split(",") if s.strip()),
+            history_days=int(env.get("CITYOPS_HISTORY_DAYS", "30")),
+            cache=env.get("CITYOPS_CACHE", "on").strip().lower() not in ("off", "0", "no"),
         )
 
     @property

@@ -15,7 +15,7 @@ import random
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import orjson
@@ -30,6 +30,9 @@ STORM_EVERY = timedelta(hours=4)
 STORM_FIRST_AFTER = timedelta(minutes=2)
 STORM_MINUTES = 40.0
 WEAK_LINK_SHARE = 0.05  # of LoRaWAN devices
+# Counters, fill levels and tanks follow the clock, not the simulator's start: a restart, or
+# history written by ingest/backfill.py, continues them instead of starting them over.
+COUNTER_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -125,7 +128,7 @@ class Simulator:
         local = t.astimezone(self.tz)
         h = local.hour + local.minute / 60
         p = self.profile[d.id]
-        hours = (t - self.start).total_seconds() / 3600
+        hours = (t - COUNTER_EPOCH).total_seconds() / 3600
         traffic = max(_bump(h, 8.5, 2), _bump(h, 14, 2), _bump(h, 19, 2.5))
         match d.kind:
             case "parking_space":
@@ -155,7 +158,8 @@ class Simulator:
                 kw = 25 * p["base"] * work * rng.uniform(0.9, 1.1)
                 return {"power_kw": round(kw, 2), "energy_kwh": round(hours * 15 * p["base"], 1)}
             case "fuel_tank":
-                return {"fuel_level": round(max(0.0, p["level"] - 0.3 * hours), 1)}
+                # Burnt at 0.3 %/h, refilled to 95 % when it reaches 10 %.
+                return {"fuel_level": round(10 + (p["level"] - 10 - 0.3 * hours) % 85, 1)}
             case "water_meter":
                 demand = 0.3 + 2.5 * max(_bump(h, 9, 3), _bump(h, 19, 3))
                 flow = p["base"] * demand * rng.uniform(0.85, 1.15)
@@ -236,8 +240,6 @@ class Simulator:
         return out
 
     def run(self, r: redis.Redis, stop: threading.Event, clock=None) -> None:
-        from datetime import UTC
-
         clock = clock or (lambda: datetime.now(UTC))
         while not stop.is_set():
             entries = self.due(clock())

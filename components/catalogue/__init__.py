@@ -1,0 +1,1 @@
+"""Sections of the one UI text catalogue; components/i18n.py merges them."""
