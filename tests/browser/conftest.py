@@ -38,7 +38,8 @@ BLANK_TILE = base64.b64decode(
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory) -> Iterator[dict]:
     from app import ServerThread, create_app
-    from ingest.workers import Workers
+    from ingest.backfill import backfill
+    from ingest.workers import Workers, load_sim_devices
 
     var = tmp_path_factory.mktemp("live") / "var"
     settings = Settings(var_dir=var, refresh_ms=1000)
@@ -47,6 +48,8 @@ def live_app(tmp_path_factory) -> Iterator[dict]:
     dash_app = create_app(settings)
     store = dash_app.server.extensions["cityops"]
     seed_devices(engine, store.config, None, settings.seed)
+    # A few days of history, so trend charts, KPIs over time and reports have data to show.
+    backfill(engine, store.config, load_sim_devices(engine), settings.seed, days=3)
     workers = Workers(connect(settings), engine, store.config, seed=settings.seed).start()
     server = ServerThread(dash_app.server)
     server.start()
