@@ -86,10 +86,13 @@ def filter_panel(config: CityConfig, lang: str) -> html.Aside:
 
 def device_map(config: CityConfig, settings: Settings, devices_version: str,
                status: dict, lang: str, map_id: str = "city-map",
-               only_domain: str | None = None, rotate_s: int | None = None) -> html.Div:
+               only_domain: str | None = None, rotate_s: int | None = None,
+               domains: list[str] | None = None, extras: list | None = None) -> html.Div:
     """`status` is the Store's status_update(None): the first full snapshot, embedded so
     the first drawing already has every colour. `only_domain` opens the map on one domain
-    (the others stay in the layers control); `rotate_s` cycles the wall through domains."""
+    (the others stay in the layers control); `rotate_s` cycles the wall through domains.
+    `domains` limits the map to those layers (a domain page); `extras` are more layers
+    drawn above the devices (a collection route)."""
     overlays = [
         dl.Overlay(
             dl.GeoJSON(
@@ -109,7 +112,7 @@ def device_map(config: CityConfig, settings: Settings, devices_version: str,
             name=f"{d.glyph} · {text(d.name, lang)}",
             checked=only_domain in (None, d.id),
         )
-        for d in config.domains
+        for d in config.domains if domains is None or d.id in domains
     ]
     outlines = [
         dl.Polygon(positions=[list(p) for p in u.polygon],
@@ -135,7 +138,7 @@ def device_map(config: CityConfig, settings: Settings, devices_version: str,
                 zoomSnap=0.25,  # lets fitBounds fill the screen instead of snapping out a level
                 zoomDelta=0.5,
                 className="city-map",
-                children=[*base, *outlines, dl.LayersControl(
+                children=[*base, *outlines, *(extras or []), dl.LayersControl(
                     overlays, collapsed=False, id=f"{map_id}-layers",
                     # Given, so dash-leaflet can track toggles (it fails on an absent list).
                     overlays=[o.name for o in overlays]),

@@ -9,7 +9,8 @@ from data_access.city_config import CityConfig, text
 from data_access.kpis import KpiFigure
 
 
-def _format(value: float | None) -> str:
+def format_number(value: float | None) -> str:
+    """A figure as a reader takes it in: no needless decimals, thousands spaced."""
     if value is None:
         return "—"
     if abs(value) >= 1000:
@@ -29,7 +30,7 @@ def kpi_cards(figures: list[KpiFigure], config: CityConfig, lang: str) -> list[h
                 html.Div([html.Span(domain.glyph, className="kpi-glyph", **{"aria-hidden": "true"}),
                           html.Span(text(domain.name, lang), className="kpi-domain")],
                          className="kpi-head"),
-                html.Div([html.Span(_format(f.value), className="kpi-value"),
+                html.Div([html.Span(format_number(f.value), className="kpi-value"),
                           html.Span(f.unit, className="kpi-unit")], className="kpi-figure"),
                 html.Div(text(f.label, lang), className="kpi-label"),
                 html.Div(f"{f.reporting}/{f.devices} {t('devices_reporting', lang)}",

@@ -10,14 +10,27 @@ from data_access.app_context import current_store
 from data_access.city_config import CityConfig, text
 
 
-def nav_links(lang: str, active_path: str) -> list:
+def nav_links(lang: str, active_path: str, config: CityConfig | None = None) -> list:
+    """The menu: pages with a nav_label, and one entry per nav_group (the domain pages
+    share "Domains", which opens the city's first domain)."""
     links = []
+    groups_seen = set()
     for page in dash.page_registry.values():
-        if page.get("nav_label") is None:  # pages reached by a link, not from the menu
+        group = page.get("nav_group")
+        if group:
+            if group in groups_seen:
+                continue
+            groups_seen.add(group)
+            label, path = t(f"nav_{group}", lang), f"/{group}"
+            href = f"/domains/{config.domains[0].id}" if config and group == "domains" \
+                else page["path"]
+        elif page.get("nav_label") is None:  # pages reached by a link, not from the menu
             continue
-        label = page.get("nav_label", {}).get(lang) or page["name"]
-        cls = "nav-link active" if page["path"] == active_path else "nav-link"
-        links.append(dcc.Link(label, href=f"{page['path']}?lang={lang}", className=cls))
+        else:
+            label = page.get("nav_label", {}).get(lang) or page["name"]
+            path = href = page["path"]
+        cls = "nav-link active" if path == active_path else "nav-link"
+        links.append(dcc.Link(label, href=f"{href}?lang={lang}", className=cls))
     return links
 
 
@@ -35,7 +48,8 @@ def header(config: CityConfig, lang: str, active_path: str) -> html.Header:
                 html.Span(text(config.city.short_name, lang), className="city-name"),
                 html.Span(t("app_title", lang), className="app-title"),
             ]),
-            html.Nav(nav_links(lang, active_path), className="nav", **{"aria-label": "main"}),
+            html.Nav(nav_links(lang, active_path, config), className="nav",
+                     **{"aria-label": "main"}),
             html.Div(className="header-right", children=[
                 # Counts by severity on every page, pushed live; a tap opens the console.
                 dcc.Link(id="shell-alarms", className="shell-alarms", href=f"/alarms?lang={lang}",
