@@ -157,7 +157,9 @@ def register(app) -> None:
             since, until = domain_data.range_bounds(range_key, start, end, tz)
         except ValueError as err:
             return no_update, t(str(err), lang), shown
-        return trend_figures(domain, lang, since, until), "", shown
+        extra = page_of(domain).range_panels
+        charts = trend_figures(domain, lang, since, until)
+        return charts + (extra(since, until, lang) if extra else []), "", shown
 
     @app.callback(
         Output("domain-devices", "rowData"),

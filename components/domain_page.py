@@ -30,6 +30,7 @@ from data_access.domain_kpis.base import DomainSummary, Kpi
 
 Panels = Callable[[DomainSummary, CityConfig, str], list]
 Overlay = Callable[[DomainSummary], list]
+RangePanels = Callable[[datetime, datetime, str], list]  # figures over the reader's range
 RANGE_KEYS = ("1h", "24h", "7d", "30d", "custom")
 TABLE_REFRESH_MS = 10_000
 TREND_REFRESH_MS = 60_000  # the newest bucket of a trend moves on once a minute
@@ -46,6 +47,7 @@ class DomainPage:
     trends: tuple[Trend, ...] = ()
     overlay: Overlay | None = None  # extra map layers drawn from the summary (a route)
     table_metrics: tuple[str, ...] = field(default=())  # latest values shown in the table
+    range_panels: RangePanels | None = None  # drawn under the trends, for the same range
 
     @property
     def path(self) -> str:

@@ -126,6 +126,23 @@ def _trend_frame(store: Store, domain: str, metrics: tuple[str, ...], kinds: tup
     return fetch(store.engine, sel, size)
 
 
+def range_history(store: Store, domain: str, metrics: tuple[str, ...], since: datetime,
+                  until: datetime, bucket_s: int) -> pd.DataFrame:
+    """Per-device buckets of a domain over the reader's range (figures that depend on the
+    range, like hours above each air-quality band); shared per minute like trends."""
+    return _range_history(store, domain, metrics, bucket_s,
+                          int(since.timestamp()) // TREND_PERIOD_S * TREND_PERIOD_S,
+                          period_end(TREND_PERIOD_S, until.timestamp()))
+
+
+@memoized(timeout=TREND_PERIOD_S * 2)
+def _range_history(store: Store, domain: str, metrics: tuple[str, ...], bucket_s: int,
+                   since: int, until: int) -> pd.DataFrame:
+    sel = aggregates.Selection(metrics=metrics, since=datetime.fromtimestamp(since, UTC),
+                               until=datetime.fromtimestamp(until, UTC), domain=domain)
+    return aggregates.per_device(store.engine, sel, bucket_s)
+
+
 def trend_series(store: Store, domain: str, trends: Sequence[Trend], since: datetime,
                  until: datetime) -> dict[int, pd.DataFrame]:
     """For each trend (by position): bucket, series (device id or ""), value. Ranges ending

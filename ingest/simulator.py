@@ -23,6 +23,7 @@ import redis
 
 from data_access import streams
 from data_access.city_config import CityConfig
+from data_access.daylight import is_dark
 
 log = logging.getLogger(__name__)
 
@@ -46,17 +47,6 @@ def _bump(hour: float, centre: float, width: float) -> float:
     """A smooth daily peak: 1 at `centre`, fading to 0 at `width` hours either side."""
     d = min(abs(hour - centre), 24 - abs(hour - centre))
     return math.cos(math.pi * d / (2 * width)) ** 2 if d < width else 0.0
-
-
-def day_length_h(t: datetime) -> float:
-    doy = t.timetuple().tm_yday
-    return 12.0 + 2.6 * math.sin(2 * math.pi * (doy - 80) / 365)
-
-
-def is_dark(local: datetime) -> bool:
-    half = day_length_h(local) / 2
-    hour = local.hour + local.minute / 60
-    return not (12.8 - half <= hour <= 12.8 + half)
 
 
 class Simulator:

@@ -41,3 +41,18 @@ TEXT.update({
     "dom_river_levels": {"el": "Στάθμη ποταμών και όρια", "en": "River levels and limits"},
     "dom_weather": {"el": "Βροχή, άνεμος, κεραυνοί", "en": "Rain, wind, lightning"},
 })
+TEXT.update({
+    "dom_eaqi": {"el": "Ευρωπαϊκός δείκτης ποιότητας αέρα", "en": "European Air Quality Index"},
+    "dom_pollutant": {"el": "Ρύπος", "en": "Pollutant"},
+    "dom_concentration": {"el": "Συγκέντρωση", "en": "Concentration"},
+    "dom_averaging": {"el": "Μέσος όρος", "en": "Averaging"},
+    "dom_band": {"el": "Κατηγορία", "en": "Band"},
+    "dom_hours_above": {"el": "Ώρες στην κατηγορία ή χειρότερα (επιλεγμένο διάστημα)",
+                        "en": "Hours at or above each band (chosen range)"},
+    "dom_spaces": {"el": "Πληρότητα δημοτικών χώρων", "en": "Occupancy of municipal spaces"},
+    "dom_visit_first": {"el": "Συσκευές για επίσκεψη πρώτα", "en": "Devices to visit first"},
+    "dom_visit_none": {"el": "Όλες οι συσκευές είναι εντάξει.", "en": "Every device is fine."},
+    "dom_dist_rssi": {"el": "Κατανομή RSSI (LoRaWAN)", "en": "RSSI distribution (LoRaWAN)"},
+    "dom_dist_snr": {"el": "Κατανομή SNR (LoRaWAN)", "en": "SNR distribution (LoRaWAN)"},
+    "dom_dist_battery": {"el": "Κατανομή μπαταρίας", "en": "Battery distribution"},
+})
