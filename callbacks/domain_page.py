@@ -14,7 +14,7 @@ from components.domain_page import PAGES, DomainPage, kpi_card
 from components.i18n import t
 from data_access import domain_data
 from data_access.app_context import current_store
-from data_access.cache import memoized
+from data_access.cache import refreshed
 from data_access.city_config import CityConfig, text
 from data_access.store import Store, name_column
 
@@ -35,11 +35,12 @@ def summary_view(domain: str, lang: str) -> tuple[list, list, list]:
     """KPI cards, panels and map overlay as of the current period: built once per period,
     domain and language, whatever the number of screens."""
     store = current_store()
-    return _summary_view(store, domain, lang,
-                         domain_data.period_end(domain_data.SUMMARY_PERIOD_S))
+    period_s = domain_data.SUMMARY_PERIOD_S
+    period = domain_data.period_end(period_s)
+    return refreshed(f"domain-view:{store!r}:{domain}:{lang}", period, period_s,
+                     lambda: _summary_view(store, domain, lang, period))
 
 
-@memoized(timeout=domain_data.SUMMARY_PERIOD_S * 3)
 def _summary_view(store: Store, domain: str, lang: str, period: int) -> tuple[list, list, list]:
     page = page_of(domain)
     summary = domain_data.domain_summary(store, domain, page.kpis, now=period)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
 from functools import wraps
+from typing import TypeVar
 
 from flask import current_app, has_app_context
 from flask_caching import Cache
 
 cache = Cache()
+T = TypeVar("T")
 
 
 def cache_config(redis_url: str, enabled: bool = True) -> dict:
@@ -38,3 +42,44 @@ def memoized(timeout: int) -> Callable:
         return wrapper
 
     return decorate
+
+
+def refreshed(name: str, period: int, period_s: int, compute: Callable[[], T]) -> T:
+    """The value of `name` for `period`, computed at most once per period by one process.
+
+    When the period turns, the first screen to ask would compute while every other screen
+    asking in that instant computes too (a stampede: with 200 screens, hundreds of identical
+    queries). Instead, while the new value is missing, screens get the newest one there is,
+    and one claimant computes the new value in a background thread. Only the very first
+    value, with nothing to fall back on, is computed while the screen waits.
+    Outside the web app (or with the cache off) it simply computes.
+    """
+    if not (has_app_context() and cache in current_app.extensions.get("cache", {})):
+        return compute()
+    key, newest_key = f"{name}:{period}", f"{name}:newest"
+    value = cache.get(key)
+    if value is not None:
+        return value
+    newest = cache.get(newest_key)
+    if newest is None:
+        return _store(key, newest_key, compute(), period_s)
+    if cache.add(f"{key}:claim", 1, timeout=max(period_s, 30)):
+        app = current_app._get_current_object()
+        threading.Thread(target=_fill_in_background, daemon=True, name=f"refresh {name}",
+                         args=(app, key, newest_key, compute, period_s)).start()
+    return newest
+
+
+def _store(key: str, newest_key: str, value: T, period_s: int) -> T:
+    cache.set(key, value, timeout=period_s * 3)
+    cache.set(newest_key, value, timeout=period_s * 30)
+    return value
+
+
+def _fill_in_background(app, key: str, newest_key: str, compute: Callable[[], T],
+                        period_s: int) -> None:
+    with app.app_context():
+        try:
+            _store(key, newest_key, compute(), period_s)
+        except Exception:  # the screens keep the newest value; the next period tries again
+            logging.getLogger(__name__).exception("background refresh of %s failed", key)

@@ -92,7 +92,7 @@ def newest_seen(devices: pd.DataFrame) -> datetime | None:
     if devices.empty or "last_seen" not in devices:
         return None
     seen = pd.to_datetime(devices["last_seen"], utc=True).max()
-    return None if pd.isna(seen) else seen.to_pydatetime()
+    return None if pd.isna(seen) else seen.to_pydatetime(warn=False)
 
 
 def name_columns(devices: pd.DataFrame) -> pd.DataFrame:
