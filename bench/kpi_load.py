@@ -87,11 +87,15 @@ def client(url: str, domain: str, lang: str, until: float, out: list, errors: li
         try:
             r = session.post(f"{url}/_dash-update-component", json=payload(domain, lang, n),
                              timeout=TIMEOUT_S)
-            ok = r.status_code == 200 and b"domain-kpis" in r.content
-        except requests.RequestException:
-            ok = False
+            failure = None if r.status_code == 200 and b"domain-kpis" in r.content \
+                else f"HTTP {r.status_code}"
+        except requests.RequestException as exc:
+            failure = type(exc).__name__
         elapsed = time.perf_counter() - start
-        (out if ok else errors).append(elapsed * 1000)
+        if failure:
+            errors.append(failure)
+        else:
+            out.append(elapsed * 1000)
         n += 1
         time.sleep(max(0.0, PERIOD_S - elapsed))
 
@@ -118,9 +122,11 @@ def run_mode(mode: str, env: dict, clients: int, seconds: float, domains: list[s
     url = f"http://127.0.0.1:{port}"
     try:
         for d in domains:  # warm: imports, first queries
-            requests.post(f"{url}/_dash-update-component", json=payload(d, "el", 0), timeout=60)
+            for lang in ("el", "en"):
+                requests.post(f"{url}/_dash-update-component", json=payload(d, lang, 0),
+                              timeout=60)
         latencies: list[float] = []
-        errors: list[float] = []
+        errors: list[str] = []
         until = time.time() + seconds
         threads = [threading.Thread(target=client, daemon=True, args=(
             url, domains[i % len(domains)], ("el", "en")[i // len(domains) % 2], until,
@@ -129,11 +135,16 @@ def run_mode(mode: str, env: dict, clients: int, seconds: float, domains: list[s
             th.start()
         for th in threads:
             th.join(seconds + TIMEOUT_S + 5)
+        if errors:
+            kinds = {e: errors.count(e) for e in sorted(set(errors))}
+            print(f"  cache {mode} errors: {kinds}", file=sys.stderr)
         return Result(mode, latencies, len(errors))
     finally:
         proc.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
+        try:
             proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 def prepare(settings: Settings):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
@@ -61,13 +62,29 @@ def refreshed(name: str, period: int, period_s: int, compute: Callable[[], T]) -
     if value is not None:
         return value
     newest = cache.get(newest_key)
+    claimed = cache.add(f"{key}:claim", 1, timeout=max(period_s, 30))
     if newest is None:
-        return _store(key, newest_key, compute(), period_s)
-    if cache.add(f"{key}:claim", 1, timeout=max(period_s, 30)):
+        # Nothing to show yet: one screen computes, the others wait for its result.
+        return _store(key, newest_key, compute(), period_s) if claimed else _wait(key, compute)
+    if claimed:
         app = current_app._get_current_object()
         threading.Thread(target=_fill_in_background, daemon=True, name=f"refresh {name}",
                          args=(app, key, newest_key, compute, period_s)).start()
     return newest
+
+
+WAIT_S = 10.0
+
+
+def _wait(key: str, compute: Callable[[], T]) -> T:
+    """Another process is computing `key`: take its result (or compute, if it never comes)."""
+    deadline = time.monotonic() + WAIT_S
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        value = cache.get(key)
+        if value is not None:
+            return value
+    return compute()
 
 
 def _store(key: str, newest_key: str, value: T, period_s: int) -> T:

@@ -49,6 +49,31 @@ def test_one_computation_per_period_and_no_wait_when_it_turns(sqlite_backend):
         assert calls == [1, 2]
 
 
+def test_screens_opening_together_wait_for_one_computation(sqlite_backend):
+    app = _app(sqlite_backend)
+    calls: list[int] = []
+
+    def slow() -> int:
+        time.sleep(0.3)
+        calls.append(1)
+        return 7
+
+    results: list[int] = []
+
+    def screen() -> None:
+        with app.app_context():
+            results.append(refreshed("first", 10, 10, slow))
+
+    with app.app_context():
+        cache.clear()
+    screens = [threading.Thread(target=screen) for _ in range(8)]
+    for s in screens:
+        s.start()
+    for s in screens:
+        s.join(10)
+    assert results == [7] * 8 and calls == [1]
+
+
 def test_with_the_cache_off_every_call_computes(sqlite_backend):
     app = _app(sqlite_backend, enabled=False)
     calls: list[int] = []
