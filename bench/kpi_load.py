@@ -15,6 +15,7 @@ within 10 s.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import os
 import platform
@@ -25,11 +26,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
 import requests
 
 from data_access.city_config import load_config
@@ -42,6 +43,7 @@ PERIOD_S = 2.0
 TIMEOUT_S = 10.0
 WORKERS = 2
 THREADS = 16
+KEEP_ALIVE_S = 10  # longer than the screens' refresh period, so their connections stay open
 
 
 @dataclass
@@ -78,33 +80,94 @@ def payload(domain: str, lang: str, n: int) -> dict:
     }
 
 
-def client(url: str, domain: str, lang: str, until: float, out: list, errors: list) -> None:
-    session = requests.Session()
-    time.sleep(random.uniform(0, PERIOD_S))  # screens do not all open in the same instant
+class Connection:
+    """A minimal keep-alive HTTP/1.1 client on asyncio: 200 screens in one process cost
+    little CPU, so the figures measure the server, not the load generator. Like a browser, a
+    request on a kept-alive connection the server has just closed is retried once on a new
+    one."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post(self, path: str, body: bytes) -> tuple[int, bytes]:
+        for attempt in (1, 2):
+            fresh = self.writer is None
+            if fresh:
+                self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            try:
+                return await self._exchange(path, body)
+            except (ConnectionError, asyncio.IncompleteReadError):
+                self.close()
+                if fresh or attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _exchange(self, path: str, body: bytes) -> tuple[int, bytes]:
+        head = (f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
+        self.writer.write(head.encode() + body)
+        await self.writer.drain()
+        status_line = await self.reader.readuntil(b"\r\n")
+        status = int(status_line.split()[1])
+        length = 0
+        while (line := await self.reader.readuntil(b"\r\n")) != b"\r\n":
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+            elif name.lower() == "connection" and value.strip().lower() == "close":
+                self.writer = None
+        return status, await self.reader.readexactly(length)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+async def client(port: int, domain: str, lang: str, until: float, out: list,
+                 errors: list) -> None:
+    conn = Connection("127.0.0.1", port)
+    await asyncio.sleep(random.uniform(0, PERIOD_S))  # screens do not all open at once
     n = 0
     while time.time() < until:
         start = time.perf_counter()
+        body = orjson.dumps(payload(domain, lang, n))
         try:
-            r = session.post(f"{url}/_dash-update-component", json=payload(domain, lang, n),
-                             timeout=TIMEOUT_S)
-            failure = None if r.status_code == 200 and b"domain-kpis" in r.content \
-                else f"HTTP {r.status_code}"
-        except requests.RequestException as exc:
+            status, content = await asyncio.wait_for(
+                conn.post("/_dash-update-component", body), TIMEOUT_S)
+            failure = None if status == 200 and b"domain-kpis" in content else f"HTTP {status}"
+        except (TimeoutError, OSError, asyncio.IncompleteReadError) as exc:
             failure = type(exc).__name__
+            conn.close()
         elapsed = time.perf_counter() - start
         if failure:
             errors.append(failure)
         else:
             out.append(elapsed * 1000)
         n += 1
-        time.sleep(max(0.0, PERIOD_S - elapsed))
+        await asyncio.sleep(max(0.0, PERIOD_S - elapsed))
+    conn.close()
+
+
+async def load(port: int, clients: int, seconds: float, domains: list[str]) -> tuple[
+        list[float], list[str]]:
+    latencies: list[float] = []
+    errors: list[str] = []
+    until = time.time() + seconds
+    await asyncio.gather(*(client(port, domains[i % len(domains)],
+                                  ("el", "en")[i // len(domains) % 2], until, latencies, errors)
+                           for i in range(clients)))
+    return latencies, errors
 
 
 def serve(env: dict, port: int) -> subprocess.Popen:
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     proc = subprocess.Popen(
         [gunicorn, "-w", str(WORKERS), "-k", "gthread", "--threads", str(THREADS),
-         "-b", f"127.0.0.1:{port}", "--log-level", "warning", "app:server"],
+         "--keep-alive", str(KEEP_ALIVE_S), "-b", f"127.0.0.1:{port}", "--log-level",
+         "warning", "app:server"],
         cwd=ROOT, env=env)
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -125,16 +188,7 @@ def run_mode(mode: str, env: dict, clients: int, seconds: float, domains: list[s
             for lang in ("el", "en"):
                 requests.post(f"{url}/_dash-update-component", json=payload(d, lang, 0),
                               timeout=60)
-        latencies: list[float] = []
-        errors: list[str] = []
-        until = time.time() + seconds
-        threads = [threading.Thread(target=client, daemon=True, args=(
-            url, domains[i % len(domains)], ("el", "en")[i // len(domains) % 2], until,
-            latencies, errors)) for i in range(clients)]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join(seconds + TIMEOUT_S + 5)
+        latencies, errors = asyncio.run(load(port, clients, seconds, domains))
         if errors:
             kinds = {e: errors.count(e) for e in sorted(set(errors))}
             print(f"  cache {mode} errors: {kinds}", file=sys.stderr)
@@ -170,7 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"command : {Path(sys.executable).name} -m bench.kpi_load "
           f"{' '.join(argv if argv is not None else sys.argv[1:])}")
     print(f"machine : {os.cpu_count()} CPUs, {platform.platform()}; gunicorn {WORKERS} workers "
-          f"(gthread, {THREADS} threads); SQLite + embedded Redis; {args.clients} clients, "
+          f"(gthread, {THREADS} threads, keep-alive {KEEP_ALIVE_S} s); SQLite + embedded Redis; "
+          f"{args.clients} clients, "
           f"one KPI refresh each every {PERIOD_S:g} s for {args.seconds:g} s per mode")
     with tempfile.TemporaryDirectory(prefix="cityops-kpi-bench-") as tmp:
         settings = Settings(var_dir=Path(tmp) / "var")
