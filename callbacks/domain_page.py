@@ -36,7 +36,7 @@ def summary_view(domain: str, lang: str) -> tuple[list, list, list]:
     domain and language, whatever the number of screens."""
     store = current_store()
     period_s = domain_data.SUMMARY_PERIOD_S
-    period = domain_data.period_end(period_s)
+    period = domain_data.summary_period(domain)
     return refreshed(f"domain-view:{store!r}:{domain}:{lang}", period, period_s,
                      lambda: _summary_view(store, domain, lang, period))
 

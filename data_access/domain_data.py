@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -32,10 +33,19 @@ TREND_PERIOD_S = 60  # trend charts: the newest bucket moves on once a minute
 ATTRS_TTL_S = 300
 
 
-def period_end(seconds: int, now: float | None = None) -> int:
-    """`now` rounded up to the period: the cache key every screen asking now shares."""
+def period_end(seconds: int, now: float | None = None, offset: int = 0) -> int:
+    """`now` rounded up to the period (shifted by `offset` seconds): the cache key every
+    screen asking now shares."""
     now = time.time() if now is None else now
-    return int(math.ceil(now / seconds) * seconds)
+    return int(math.ceil((now - offset) / seconds) * seconds) + offset
+
+
+def summary_period(domain: str, now: float | None = None) -> int:
+    """The end of the domain's current KPI period. Each domain's periods are shifted by its
+    own offset, so the eight domains are recomputed one after another across the period,
+    not all in the same second (which made every screen wait at each turn)."""
+    offset = zlib.crc32(domain.encode()) % SUMMARY_PERIOD_S
+    return period_end(SUMMARY_PERIOD_S, now, offset)
 
 
 @memoized(timeout=ATTRS_TTL_S)
@@ -86,7 +96,7 @@ def _summary(store: Store, domain: str, module_name: str, until: int) -> DomainS
 def domain_summary(store: Store, domain: str, module: ModuleType,
                    now: float | None = None) -> DomainSummary:
     """The domain's KPI summary as of the current period (shared by every screen)."""
-    return _summary(store, domain, module.__name__, period_end(SUMMARY_PERIOD_S, now))
+    return _summary(store, domain, module.__name__, summary_period(domain, now))
 
 
 def kpi_settings(store: Store) -> KpiSettings:

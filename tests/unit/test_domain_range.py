@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from data_access.domain_data import period_end, range_bounds
+from data_access.domain_data import SUMMARY_PERIOD_S, period_end, range_bounds, summary_period
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 ATHENS = ZoneInfo("Europe/Athens")
@@ -40,3 +40,11 @@ def test_custom_range_errors_name_what_is_wrong(start, end, error):
 def test_screens_asking_in_the_same_period_share_one_key():
     assert period_end(10, 1000.1) == period_end(10, 1009.9) == 1010
     assert period_end(10, 1010.1) == 1020
+
+
+def test_domains_turn_their_periods_at_different_seconds():
+    turns = {summary_period(d, 1_000_000.0) % SUMMARY_PERIOD_S
+             for d in ("traffic", "waste", "energy", "water", "flood", "air", "buildings",
+                       "network")}
+    assert len(turns) >= 5  # spread over the period, not all at once
+    assert summary_period("flood", 1_000_000.0) == summary_period("flood", 1_000_000.0 + 0.001)
