@@ -73,9 +73,12 @@ class DomainPage:
                         style={"--domain-color": domain.color}),
                 domain_tabs(config, self.domain, lang),
             ]),
-            dcc.Loading(html.Section(id="domain-kpis", className="domain-kpis",
-                                     **{"aria-label": t("kpi_label", lang)}),
-                        type="dot", delay_show=300),
+            # Not under dcc.Loading: the cards refresh every few seconds and must not blink;
+            # until the first figures come, a line says they are being computed.
+            html.Section(id="domain-kpis", className="domain-kpis",
+                         **{"aria-label": t("kpi_label", lang)},
+                         children=html.P(t("dom_computing", lang), className="muted",
+                                         role="status")),
             html.Div(className="domain-body", children=[
                 device_map(config, store.settings, store.devices_version(),
                            store.status_update(None), lang, domains=[self.domain],
@@ -121,7 +124,8 @@ def trend_section(lang: str, range_key: str | None) -> html.Section:
                                 display_format="DD/MM/YYYY", first_day_of_week=1),
             html.Div(id="domain-range-error", className="form-error", role="alert"),
         ]),
-        dcc.Loading(html.Div(id="domain-trends", className="domain-trends"), type="dot"),
+        dcc.Loading(html.Div(id="domain-trends", className="domain-trends"), type="dot",
+                    delay_show=500),
     ])
 
 

@@ -4,6 +4,7 @@ TEXT: dict[str, dict[str, str]] = {
     "nav_domains": {"el": "Τομείς", "en": "Domains"},
     "dom_domains": {"el": "Τομείς", "en": "Domains"},
     "dom_devices": {"el": "Συσκευές", "en": "Devices"},
+    "dom_computing": {"el": "Υπολογισμός δεικτών…", "en": "Computing the figures…"},
     "dom_trends": {"el": "Τάσεις", "en": "Trends"},
     "dom_range_1h": {"el": "1 ώρα", "en": "1 h"},
     "dom_range_24h": {"el": "24 ώρες", "en": "24 h"},
