@@ -32,7 +32,20 @@ def _both_languages(value: Text) -> Text:
     return value
 
 
-class Axis(BaseModel):
+class Shares:
+    """Absorption (paid) and contracted as shares of the budget, for an axis or the whole
+    (each has `budget`, `spent` and `contracted`, as fields or as sums)."""
+
+    @property
+    def absorption_pct(self) -> float:
+        return 100.0 * self.spent / self.budget
+
+    @property
+    def contracted_pct(self) -> float:
+        return 100.0 * self.contracted / self.budget
+
+
+class Axis(Shares, BaseModel):
     """One axis of the programme. Amounts in the programme's currency, as of `as_of`:
     contracted = signed contracts, spent = paid out (what EU programmes call absorption)."""
 
@@ -60,16 +73,8 @@ class Axis(BaseModel):
             raise ValueError(f"{value:,.0f} paid is more than the {contracted:,.0f} contracted")
         return value
 
-    @property
-    def absorption_pct(self) -> float:
-        return 100.0 * self.spent / self.budget
 
-    @property
-    def contracted_pct(self) -> float:
-        return 100.0 * self.contracted / self.budget
-
-
-class Programme(BaseModel):
+class Programme(Shares, BaseModel):
     """The whole programme. `total_budget` repeats the plan's headline figure so that a typo
     in one axis's budget is caught instead of silently changing the total."""
 
@@ -103,14 +108,6 @@ class Programme(BaseModel):
     @property
     def spent(self) -> float:
         return sum(a.spent for a in self.axes)
-
-    @property
-    def absorption_pct(self) -> float:
-        return 100.0 * self.spent / self.budget
-
-    @property
-    def contracted_pct(self) -> float:
-        return 100.0 * self.contracted / self.budget
 
 
 class StrategyKpi(BaseModel):
