@@ -15,24 +15,28 @@ from components.alarm_panel import alarm_panel_json
 from components.i18n import resolve_language
 from data_access.alarm_signal import AlarmSignal
 from data_access.app_context import current_store
+from data_access.store import Store
 
 KEEPALIVE_S = 15.0  # also how soon a closed screen's thread notices and ends
 COALESCE_S = 0.2  # a burst of alarms becomes one refresh per screen, not one per alarm
 
 
-_panels: dict[tuple[str, str], str] = {}
+_panels: dict[tuple[str, str, str], str] = {}
 _panels_lock = threading.Lock()
 
 
-def panel_event(version: str, lang: str) -> str:
-    """The event for (version, language), made by one thread of this process while the other
-    screens' threads wait for it: woken together, they must not all build it at once."""
-    event = _panels.get((version, lang))
+def panel_event(store: Store, version: str, lang: str) -> str:
+    """The event for (installation, version, language), made by one thread of this process
+    while the other screens' threads wait for it: woken together, they must not all build it
+    at once. The installation is part of the key: versions are small numbers that every
+    store counts from 1, and two apps in one process (tests) must not see each other's."""
+    key = (repr(store), version, lang)
+    event = _panels.get(key)
     if event is None:
         with _panels_lock:
-            event = _panels.get((version, lang))
+            event = _panels.get(key)
             if event is None:
-                event = _panels[(version, lang)] = alarm_panel_json(version, lang)
+                event = _panels[key] = alarm_panel_json(store, version, lang)
                 while len(_panels) > 32:
                     _panels.pop(next(iter(_panels)))
     return event
@@ -53,7 +57,7 @@ def events_response() -> Response:
                 yield ": keep-alive\n\n"
                 continue
             seen = version
-            yield f"data: {panel_event(store.alarms_version(), lang)}\n\n"
+            yield f"data: {panel_event(store, store.alarms_version(), lang)}\n\n"
             time.sleep(COALESCE_S)
 
     return Response(stream_with_context(stream()), mimetype="text/event-stream",
@@ -65,7 +69,7 @@ def panel_response() -> Response:
     fallback should the event stream be cut."""
     store = current_store()
     lang = resolve_language(request.args.get("lang"), store.config.city.default_language)
-    return Response(panel_event(store.alarms_version(), lang), mimetype="application/json",
+    return Response(panel_event(store, store.alarms_version(), lang), mimetype="application/json",
                     headers={"Cache-Control": "no-store"})
 
 

@@ -58,7 +58,8 @@ def register_alarm_polling(app) -> None:
         prevent_initial_call=True,
     )
     def refresh_alarms(_n, lang):
-        counts, items, _alerts = alarm_panel(current_store().alarms_version(), lang)
+        store = current_store()
+        counts, items, _alerts = alarm_panel(store, store.alarms_version(), lang)
         return counts, items
 
     @app.callback(
@@ -68,5 +69,5 @@ def register_alarm_polling(app) -> None:
         State("shell-lang", "data"),
     )
     def shell_alarms(_n, lang):
-        counts, _items, new = alarm_panel(current_store().alarms_version(), lang)
+        counts, _items, new = alarm_panel(store := current_store(), store.alarms_version(), lang)
         return counts, new

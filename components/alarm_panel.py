@@ -14,24 +14,23 @@ from components.alarm_list import (
     severity_counts_html,
 )
 from components.i18n import t
-from data_access.app_context import current_store
 from data_access.cache import memoized
 from data_access.store import Store
 
 
 @memoized(timeout=300)
-def alarm_panel(version: str, lang: str) -> tuple[list, list, list[dict]]:
-    store = current_store()
+def alarm_panel(store: Store, version: str, lang: str) -> tuple[list, list, list[dict]]:
+    """`store` is part of the cache key: alarm versions are small numbers that another
+    installation (or test) sharing this process or cache also has."""
     alarms = store.active_alarms()
     return (severity_counts(alarms, lang), alarm_items(**store.alarm_view(alarms, lang)),
             alerts(store, alarms, lang))
 
 
 @memoized(timeout=300)
-def alarm_panel_json(version: str, lang: str) -> str:
+def alarm_panel_json(store: Store, version: str, lang: str) -> str:
     """The panel as one JSON event, its list as HTML: made once, sent to every screen as
     it is, put in place by assets/alarm_push.js without a Dash round."""
-    store = current_store()
     alarms = store.active_alarms()
     view = store.alarm_view(alarms, lang)
     return orjson.dumps({"version": version, "counts": severity_counts_html(alarms, lang),
