@@ -22,8 +22,8 @@ TABLE_LIMIT = 5000  # a scaled city's domain: the table shows the most urgent de
 STATUS_ORDER = {"alarm": 0, "warning": 1, "offline": 2, "unknown": 3, "ok": 4}
 CHART = {"template": "plotly_dark", "paper_bgcolor": "#22262c", "plot_bgcolor": "#22262c",
          "margin": {"l": 56, "r": 16, "t": 40, "b": 40}, "height": 280, "font": {"size": 15},
-         "legend": {"orientation": "h", "y": -0.3, "yanchor": "top"}}
-LEGEND_MARGIN = {"l": 56, "r": 16, "t": 40, "b": 110}
+         "legend": {"orientation": "h", "y": -0.42, "yanchor": "top"}}
+LEGEND_MARGIN = {"l": 56, "r": 16, "t": 40, "b": 150}
 LINE_COLOURS = ("#8cc8ff", "#f2c14e", "#9ee6a0", "#f59fb8", "#c6a8ff", "#7fe0e0")
 
 
@@ -72,10 +72,13 @@ def trend_figures(domain: str, lang: str, since, until) -> list:
         title = text(trend.label, lang) + (f" ({trend.unit})" if trend.unit else "")
         fig.update_layout(title=title, showlegend=trend.per_device, **CHART)
         if trend.per_device:  # the legend goes under the time axis: give it room
-            fig.update_layout(margin=LEGEND_MARGIN, height=CHART["height"] + 60)
+            fig.update_layout(margin=LEGEND_MARGIN, height=CHART["height"] + 100)
         if frame.empty:
             fig.add_annotation(text=t("no_data", lang), showarrow=False, font={"size": 18})
+        # responsive: the width follows the screen; the height is set here, or a resize
+        # would squash the chart to its empty container's height.
         charts.append(dcc.Graph(figure=fig, className="trend-chart",
+                                style={"height": f"{fig.layout.height}px"},
                                 config={"displaylogo": False, "responsive": True}))
     return charts
 

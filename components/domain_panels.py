@@ -75,7 +75,7 @@ def band_bars(frame: pd.DataFrame, label: pd.Series, value: str, lang: str, unit
                      "marker": {"color": [BAND_COLOUR.get(b, BAND_COLOUR[None])
                                           for b in bands]}}],
            "layout": layout}
-    return dcc.Graph(figure=fig, className="dom-chart",
+    return dcc.Graph(figure=fig, className="dom-chart", style={"height": f"{layout['height']}px"},
                      config={"displayModeBar": False, "responsive": True})
 
 

@@ -23,7 +23,7 @@ def histogram(frame: pd.DataFrame, unit: str) -> dash.dcc.Graph:
                       "xaxis": {"title": {"text": unit}, "automargin": True,
                                 "gridcolor": "#3a404a"},
                       "yaxis": {"gridcolor": "#3a404a", "automargin": True}}}
-    return dash.dcc.Graph(figure=fig, className="dom-chart",
+    return dash.dcc.Graph(figure=fig, className="dom-chart", style={"height": "220px"},
                           config={"displayModeBar": False, "responsive": True})
 
 
