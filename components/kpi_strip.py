@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import html
+from dash import dcc, html
 
 from components.i18n import t
 from data_access.city_config import CityConfig, text
@@ -22,19 +22,22 @@ def kpi_cards(figures: list[KpiFigure], config: CityConfig, lang: str) -> list[h
     cards = []
     for f in figures:
         domain = config.domain_by_id[f.domain]
+        content = [
+            html.Div([html.Span(domain.glyph, className="kpi-glyph", **{"aria-hidden": "true"}),
+                      html.Span(text(domain.name, lang), className="kpi-domain")],
+                     className="kpi-head"),
+            html.Div([html.Span(format_number(f.value), className="kpi-value"),
+                      html.Span(f.unit, className="kpi-unit")], className="kpi-figure"),
+            html.Div(text(f.label, lang), className="kpi-label"),
+            html.Div(f"{f.reporting}/{f.devices} {t('devices_reporting', lang)}",
+                     className="kpi-foot"),
+        ]
         cards.append(html.Div(
             className="kpi-card",
             id=f"kpi-{f.domain}",
             style={"--domain-color": domain.color},
-            children=[
-                html.Div([html.Span(domain.glyph, className="kpi-glyph", **{"aria-hidden": "true"}),
-                          html.Span(text(domain.name, lang), className="kpi-domain")],
-                         className="kpi-head"),
-                html.Div([html.Span(format_number(f.value), className="kpi-value"),
-                          html.Span(f.unit, className="kpi-unit")], className="kpi-figure"),
-                html.Div(text(f.label, lang), className="kpi-label"),
-                html.Div(f"{f.reporting}/{f.devices} {t('devices_reporting', lang)}",
-                         className="kpi-foot"),
-            ],
+            # The whole card opens the domain's page: a tap on a tablet, a click on a laptop.
+            children=dcc.Link(content, className="kpi-link",
+                              href=f"/domains/{f.domain}?lang={lang}"),
         ))
     return cards

@@ -99,3 +99,12 @@ def test_every_domain_tab_opens_its_page(live_app, open_page):
     box = page.locator(".domain-tab").first.bounding_box()
     assert box["height"] >= 44  # a finger, not a mouse
     assert page.errors == []
+
+
+def test_an_overview_figure_opens_its_domain_page(live_app, open_page):
+    wait_for_first_report(live_app["store"], DEVICE)
+    page = open_page(f"{live_app['url']}/?lang=en&mode=tablet", *SIZES["tablet-landscape"])
+    page.locator("#kpi-waste").click()
+    expect(page.locator(".page-title")).to_contain_text("Waste")
+    expect(page.locator(".dom-kpi").first).to_be_visible(timeout=15_000)
+    assert page.errors == []
