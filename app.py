@@ -174,9 +174,14 @@ def _register_cli(server: Flask) -> None:
     @server.cli.command("run-all")
     def run_all() -> None:
         """Everything in one process tree: schema, seed, workers, simulator and the web app."""
+        from ingest.backfill import has_history
+
         store = current_store()
         upgrade_schema(store.engine)
         n = _seed(store, store.settings.devices)
+        if store.settings.history_days and not has_history(store.engine):
+            click.echo(f"CityOps: writing {store.settings.history_days} days of demo history "
+                       "(once; 30 days take about 15 s)")
         written = _backfill(store, store.settings.history_days, force=False)
         if written:
             click.echo(f"CityOps: wrote {written} readings of demo history")

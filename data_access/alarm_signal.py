@@ -37,15 +37,24 @@ class AlarmSignal:
             return self.version if self.version > seen else None
 
     def _listen(self) -> None:
+        failures = 0
         while True:  # Redis restarts and network cuts are survived: subscribe again
             try:
                 pubsub = self.r.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(streams.ALARMS_CHANGED)
+                failures = 0
                 for message in pubsub.listen():
                     if message.get("type") == "message":
                         self._bump()
-            except Exception:
-                log.warning("alarm signal lost its subscription; resubscribing", exc_info=True)
+            except Exception as exc:
+                # The whole story once, then a line a minute while Redis stays away: an
+                # outage must not bury the log under a traceback per second.
+                if failures == 0:
+                    log.warning("alarm signal lost its subscription; resubscribing",
+                                exc_info=True)
+                elif failures % 60 == 0:
+                    log.warning("alarm signal still cannot subscribe (%s)", exc)
+                failures += 1
                 self._bump()  # something may have changed meanwhile: screens look again
                 time.sleep(1.0)
 
