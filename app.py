@@ -104,13 +104,11 @@ def _seed(store: Store, total: int | None) -> int:
     return n
 
 
-def _backfill(store: Store, days: int, force: bool) -> int:
-    """Demo history; on `run-all` only into an empty readings table, so a restart adds none."""
-    from ingest.backfill import backfill, has_history
+def _backfill(store: Store, days: int) -> int:
+    """The demo city's simulated history for the past `days`."""
+    from ingest.backfill import backfill
     from ingest.workers import load_sim_devices
 
-    if not force and has_history(store.engine):
-        return 0
     return backfill(store.engine, store.config, load_sim_devices(store.engine),
                     store.settings.seed, days)
 
@@ -135,7 +133,7 @@ def _register_cli(server: Flask) -> None:
     def backfill_history(days: int | None) -> None:
         """Write the demo city's simulated history for the past days (demo only)."""
         store = current_store()
-        n = _backfill(store, store.settings.history_days if days is None else days, force=True)
+        n = _backfill(store, store.settings.history_days if days is None else days)
         click.echo(f"wrote {n} readings of history")
 
     @server.cli.command("ingest")
@@ -179,11 +177,11 @@ def _register_cli(server: Flask) -> None:
         store = current_store()
         upgrade_schema(store.engine)
         n = _seed(store, store.settings.devices)
-        if store.settings.history_days and not has_history(store.engine):
-            click.echo(f"CityOps: writing {store.settings.history_days} days of demo history "
+        days = store.settings.history_days
+        if days and not has_history(store.engine):  # once: a restart adds no history
+            click.echo(f"CityOps: writing {days} days of demo history "
                        "(once; 30 days take about 15 s)")
-        written = _backfill(store, store.settings.history_days, force=False)
-        if written:
+            written = _backfill(store, days)
             click.echo(f"CityOps: wrote {written} readings of demo history")
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         click.echo(f"CityOps: {n} devices; redis {redis_url(store.settings)}; "

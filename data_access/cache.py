@@ -27,6 +27,11 @@ def cache_config(redis_url: str, enabled: bool = True) -> dict:
     }
 
 
+def _caching() -> bool:
+    """Inside a web app that has the cache bound (workers, CLI and tests have none)."""
+    return has_app_context() and cache in current_app.extensions.get("cache", {})
+
+
 def memoized(timeout: int) -> Callable:
     """cache.memoize inside the web app; a plain call in workers, CLI and tests, which have
     no app and must always see the database itself."""
@@ -36,9 +41,7 @@ def memoized(timeout: int) -> Callable:
 
         @wraps(fn)
         def wrapper(*args, **kwargs):
-            if has_app_context() and cache in current_app.extensions.get("cache", {}):
-                return memo(*args, **kwargs)
-            return fn(*args, **kwargs)
+            return memo(*args, **kwargs) if _caching() else fn(*args, **kwargs)
 
         return wrapper
 
@@ -55,7 +58,7 @@ def refreshed(name: str, period: int, period_s: int, compute: Callable[[], T]) -
     value, with nothing to fall back on, is computed while the screen waits.
     Outside the web app (or with the cache off) it simply computes.
     """
-    if not (has_app_context() and cache in current_app.extensions.get("cache", {})):
+    if not _caching():
         return compute()
     key, newest_key = f"{name}:{period}", f"{name}:newest"
     value = cache.get(key)

@@ -64,13 +64,6 @@ def domain_devices(store: Store, domain: str | None, now: float | None = None) -
     frame = store.device_frame(now)
     if domain:
         frame = frame[frame["domain"] == domain].copy()
-    latest = store.latest()
-    rows = [latest.get(d) or {} for d in frame["id"]]
-    frame["rssi"] = [r.get("rssi") for r in rows]
-    frame["snr"] = [r.get("snr") for r in rows]
-    frame["battery"] = pd.to_numeric(frame["battery"], errors="coerce")
-    frame["rssi"] = pd.to_numeric(frame["rssi"], errors="coerce")
-    frame["snr"] = pd.to_numeric(frame["snr"], errors="coerce")
     frame["last_seen"] = pd.to_datetime(frame["last_seen"], unit="s", utc=True)
     attrs = device_attrs(store, domain)
     frame["attrs"] = [attrs.get(d, {}) for d in frame["id"]]
@@ -84,11 +77,9 @@ def _summary(store: Store, domain: str, module_name: str, until: int) -> DomainS
     module = import_module(module_name)
     now = datetime.fromtimestamp(until, UTC)
     # The network page judges every device of the city, not only the gateways.
-    devices = domain_devices(store, None if getattr(module, "CITY_WIDE", False) else domain,
-                             now=until)
-    sel = aggregates.Selection.last(module.WINDOW, module.METRICS, now=now,
-                                    domain=None if getattr(module, "CITY_WIDE", False)
-                                    else domain)
+    scope = None if getattr(module, "CITY_WIDE", False) else domain
+    devices = domain_devices(store, scope, now=until)
+    sel = aggregates.Selection.last(module.WINDOW, module.METRICS, now=now, domain=scope)
     history = aggregates.per_device(store.engine, sel, module.BUCKET_S)
     return module.summary(devices, history, now, kpi_settings(store))
 
@@ -140,9 +131,14 @@ def range_history(store: Store, domain: str, metrics: tuple[str, ...], since: da
                   until: datetime, bucket_s: int) -> pd.DataFrame:
     """Per-device buckets of a domain over the reader's range (figures that depend on the
     range, like hours above each air-quality band); shared per minute like trends."""
-    return _range_history(store, domain, metrics, bucket_s,
-                          int(since.timestamp()) // TREND_PERIOD_S * TREND_PERIOD_S,
-                          period_end(TREND_PERIOD_S, until.timestamp()))
+    return _range_history(store, domain, metrics, bucket_s, *_trend_keys(since, until))
+
+
+def _trend_keys(since: datetime, until: datetime) -> tuple[int, int]:
+    """The range widened to whole trend periods: the cache key screens asking within the
+    same minute share."""
+    return (int(since.timestamp()) // TREND_PERIOD_S * TREND_PERIOD_S,
+            period_end(TREND_PERIOD_S, until.timestamp()))
 
 
 @memoized(timeout=TREND_PERIOD_S * 2)
@@ -157,8 +153,7 @@ def trend_series(store: Store, domain: str, trends: Sequence[Trend], since: date
                  until: datetime) -> dict[int, pd.DataFrame]:
     """For each trend (by position): bucket, series (device id or ""), value. Ranges ending
     now share one cache entry per minute."""
-    until_key = period_end(TREND_PERIOD_S, until.timestamp())
-    since_key = int(since.timestamp()) // TREND_PERIOD_S * TREND_PERIOD_S
+    since_key, until_key = _trend_keys(since, until)
     out = {}
     groups: dict[tuple, list[int]] = {}
     for i, trend in enumerate(trends):

@@ -128,12 +128,15 @@ class Store:
         return frame
 
     def device_frame(self, now: float | None = None) -> pd.DataFrame:
-        """status_frame plus each device's latest values and battery (for KPIs)."""
+        """status_frame plus each device's latest values, battery, RSSI and SNR (for KPIs)."""
         frame = self.status_frame(now)
         latest = self.latest()
         rows = [latest.get(d) or {} for d in frame["id"]]
         frame["latest"] = [r.get("values", {}) for r in rows]
-        frame["battery"] = [r.get("battery") for r in rows]
+        for column in ("battery", "rssi", "snr"):
+            frame[column] = pd.to_numeric(pd.Series([r.get(column) for r in rows],
+                                                    index=frame.index, dtype=object),
+                                          errors="coerce")
         return frame
 
     def device_detail(self, device_id: str, lang: str) -> dict | None:

@@ -15,11 +15,13 @@ from pathlib import Path
 
 import pytest
 import redis
+from flask import Flask
 from sqlalchemy import Engine, create_engine, text
 
+from data_access.cache import cache, cache_config
 from data_access.city_config import CityConfig, load_config
 from data_access.db import make_engine, upgrade_schema
-from data_access.redis_conn import connect, shutdown_embedded
+from data_access.redis_conn import connect, redis_url, shutdown_embedded
 from data_access.seed import seed_devices
 from data_access.settings import ROOT, Settings
 
@@ -121,3 +123,14 @@ def sqlite_backend(tmp_path: Path, config: CityConfig) -> Iterator[Backend]:
     yield Backend("sqlite", settings, engine, connect(settings), config)
     engine.dispose()
     shutdown_embedded(settings)
+
+
+@pytest.fixture
+def web_cache(backend):
+    """The app's flask-caching on the backend's Redis, as the web app binds it."""
+    app = Flask(__name__)
+    cache.init_app(app, config=cache_config(redis_url(backend.settings)))
+    with app.app_context():
+        cache.clear()
+        yield
+        cache.clear()

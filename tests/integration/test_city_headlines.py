@@ -5,14 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-from flask import Flask
 from sqlalchemy import delete, event, insert, select
 
-from data_access.cache import cache, cache_config
 from data_access.city_headlines import Past, figure_around, headlines
 from data_access.models import Device, Reading
-from data_access.redis_conn import redis_url
 from data_access.store import Store
 
 NOW = datetime(2026, 11, 20, 10, 0, 27, tzinfo=UTC)
@@ -68,15 +64,6 @@ def test_headlines_carry_the_week_ago_figure_even_before_any_device_reports_now(
     assert by_domain["water"].week_ago is None
 
 
-@pytest.fixture
-def web_cache(backend):
-    """The app's flask-caching on the backend's Redis, as the web app binds it."""
-    app = Flask(__name__)
-    cache.init_app(app, config=cache_config(redis_url(backend.settings)))
-    with app.app_context():
-        cache.clear()
-        yield
-        cache.clear()
 
 
 def test_many_screens_cost_one_query_per_domain_and_minute(backend, web_cache):

@@ -6,12 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from flask import Flask
 from sqlalchemy import delete, insert, select
 
-from data_access.cache import cache, cache_config
 from data_access.models import Device, Reading
-from data_access.redis_conn import redis_url
 from data_access.reports import ReportRequest, compute, report_frame
 
 T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)  # 12:00 in Athens
@@ -120,15 +117,6 @@ def test_outside_a_web_app_the_report_is_not_cached(backend):
     assert report_frame(backend.engine, request)["value"].tolist() == [10.0]
 
 
-@pytest.fixture
-def web_cache(backend):
-    """The app's flask-caching on the backend's Redis, as the web app binds it."""
-    app = Flask(__name__)
-    cache.init_app(app, config=cache_config(redis_url(backend.settings)))
-    with app.app_context():
-        cache.clear()
-        yield
-        cache.clear()
 
 
 def test_in_the_web_app_a_report_is_read_once_and_downloaded_from_the_cache(backend, web_cache):
