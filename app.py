@@ -17,6 +17,10 @@ import click
 from dash import Dash
 from flask import Flask, request
 
+from access import cli as access_cli
+from access import setup as access_setup
+from access.policy import CITY_VIEW, DEVICE_VIEW, DOMAIN_VIEW, OPS_VIEW, PUBLIC, REPORTS
+from access.rules import Rule, callbacks_need, protect_route
 from callbacks import (
     alarm_console,
     alarm_push,
@@ -52,7 +56,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     server.extensions[EXTENSION] = store
     server.after_request(_remember_choices)
     server.config["MAX_CONTENT_LENGTH"] = http_source.MAX_BODY  # also bounds chunked bodies
+    access_setup.install(server, store)
     server.register_blueprint(http_source.blueprint)
+    protect_route(server, "telemetry_http.post_telemetry", Rule(PUBLIC), csrf=False)
 
     app = Dash(
         __name__,
@@ -69,15 +75,19 @@ def create_app(settings: Settings | None = None) -> Dash:
     from dash import page_container
 
     app.layout = page_container
-    live.register(app)
-    alarm_push.register(app)
-    alarm_console.register(app)
-    map_view.register(app)
-    map_data.register(app)
-    device_history.register(app)
-    domain_page.register(app)
-    city_page.register(app)
-    reports.register(app)
+    # What each feature's callbacks need (access/policy.py says which roles hold what);
+    # a module with finer needs declares them inside, and the innermost declaration wins.
+    with callbacks_need(app, Rule(OPS_VIEW)):
+        for feature in (live, alarm_push, alarm_console, map_view, map_data):
+            feature.register(app)
+    with callbacks_need(app, Rule(DEVICE_VIEW, scope=("device-id", "data"), scope_kind="device")):
+        device_history.register(app)
+    with callbacks_need(app, Rule(DOMAIN_VIEW, scope=("domain-id", "data"))):
+        domain_page.register(app)
+    with callbacks_need(app, Rule(CITY_VIEW)):
+        city_page.register(app)
+    with callbacks_need(app, Rule(REPORTS, scope=("report-domain", "value"))):
+        reports.register(app)
     _register_cli(server)
     return app
 
@@ -114,6 +124,8 @@ def _backfill(store: Store, days: int) -> int:
 
 
 def _register_cli(server: Flask) -> None:
+    access_cli.register(server)
+
     @server.cli.command("db-upgrade")
     def db_upgrade() -> None:
         """Create or upgrade the SQL schema (Alembic)."""
@@ -183,6 +195,9 @@ def _register_cli(server: Flask) -> None:
                        "(once; 30 days take about 15 s)")
             written = _backfill(store, days)
             click.echo(f"CityOps: wrote {written} readings of demo history")
+        if store.settings.demo:
+            for line in access_cli.seed_demo_users():
+                click.echo(line)
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         click.echo(f"CityOps: {n} devices; redis {redis_url(store.settings)}; "
                    f"sql {store.engine.url.render_as_string()}")

@@ -71,3 +71,9 @@ def may_act_on(who: Principal | None, domains: list[str | None]) -> bool:
     """Alarm actions: every alarm's domain must be one `who` may act in (an alarm without a
     domain, e.g. from another producer, is for those who act in every domain)."""
     return all(allowed(who, ALARM_ACT, d or "") for d in domains)
+
+
+def domains_for(who: Principal | None, permission: str, domain_ids: list[str]) -> list[str]:
+    """The domains, in the city's order, where `who` holds `permission` (menus, tabs, forms
+    offer only these)."""
+    return [d for d in domain_ids if allowed(who, permission, d)]

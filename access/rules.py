@@ -23,18 +23,20 @@ EXTENSION = "cityops_access"
 class Rule:
     """A permission, and where a scoped one finds its domain in a callback's request:
     `scope` = (component id, property) among the callback's inputs and states, read as a
-    domain (`scope_kind="domain"`), a device id (`"device"`), or a dict holding "domain"
-    (`"domain_in"`). Routes find it in the URL's `device_id` / `domain` arguments."""
+    domain (`scope_kind="domain"`) or a device id (`"device"`), after walking `scope_path`
+    into it when it is a dict. Routes find it in the URL's `device_id` / `domain` arguments."""
 
     permission: str
     scope: tuple[str, str] | None = None
     scope_kind: str = "domain"
+    scope_path: tuple[str, ...] = ()  # keys to walk when the value is a dict
 
 
 @dataclass
 class AccessRules:
     callbacks: dict[str, Rule] = field(default_factory=dict)  # callback_map key -> rule
     routes: dict[str, Rule] = field(default_factory=dict)  # Flask endpoint -> rule
+    no_csrf: set[str] = field(default_factory=set)  # machine routes: no cookies, no CSRF
 
 
 def rules_of(server: Flask) -> AccessRules:
@@ -52,5 +54,8 @@ def callbacks_need(app: Dash, rule: Rule) -> Iterator[None]:
         declared.setdefault(key, rule)
 
 
-def protect_route(server: Flask, endpoint: str, rule: Rule) -> None:
+def protect_route(server: Flask, endpoint: str, rule: Rule, csrf: bool = True) -> None:
+    """`csrf=False` only for routes that machines call without the session cookie."""
     rules_of(server).routes[endpoint] = rule
+    if not csrf:
+        rules_of(server).no_csrf.add(endpoint)

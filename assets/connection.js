@@ -13,6 +13,9 @@ window.cityops = window.cityops || {};
   window.fetch = function (input, init) {
     const watched = isDashUpdate(input);
     return plainFetch(input, init).then(response => {
+      // Signed out meanwhile (session ended, screen's token revoked): load the page again,
+      // which signs a wall screen back in by its token or shows the sign-in form.
+      if (watched && response.status === 401) { window.location.reload(); }
       if (watched) {
         if (response.status >= 500) { state.lostSince = state.lostSince || new Date(); }
         else { state.lostSince = null; }

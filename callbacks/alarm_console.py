@@ -8,7 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 from dash import Input, Output, State, ctx, no_update
+from sqlalchemy import select
 
+from access.identity import current_principal
+from access.policy import ALARM_ACT, may_act_on
+from access.rules import Rule, callbacks_need
 from components.alarm_console import detail_view, grid_rows, health_panel
 from components.i18n import t
 from data_access.alarm_actions import ActionError, act
@@ -24,6 +28,7 @@ from data_access.alarm_queries import (
 from data_access.app_context import current_store
 from data_access.city_config import text
 from data_access.departments import department_for, load_departments
+from data_access.models import Alarm
 
 HEALTH_WINDOW = timedelta(days=7)
 AROUND = timedelta(hours=1)  # values shown before and after the alarm
@@ -51,11 +56,20 @@ def _message(result, lang: str) -> str:
     return t("action_done", lang, n=result.applied)
 
 
-def _act(event: str, ids: list[str], user: str | None, lang: str, **kw) -> tuple[str, str]:
-    """(message, css class): what the operator reads under the buttons."""
+def _alarm_domains(store, ids: list[str]) -> list[str | None]:
+    with store.engine.connect() as conn:
+        return list(conn.execute(select(Alarm.domain).where(Alarm.alarm_id.in_(ids))).scalars())
+
+
+def _act(event: str, ids: list[str], lang: str, **kw) -> tuple[str, str]:
+    """(message, css class): what the operator reads under the buttons. The event records
+    the signed-in user; a department head acts only on their own domains' alarms."""
     store = current_store()
+    who = current_principal()
+    if ids and not may_act_on(who, _alarm_domains(store, ids)):
+        return t("action_not_your_domain", lang), "form-msg form-error"
     try:
-        result = act(store.redis, store.engine, event, ids, user or "",
+        result = act(store.redis, store.engine, event, ids, who.name if who else "",
                      departments=tuple(d.id for d in _departments(store)), **kw)
     except ActionError as err:
         return t(str(err), lang), "form-msg form-error"
@@ -63,6 +77,9 @@ def _act(event: str, ids: list[str], user: str | None, lang: str, **kw) -> tuple
 
 
 def register(app) -> None:
+    with callbacks_need(app, Rule(ALARM_ACT)):  # each alarm's domain: checked in _act
+        _register_actions(app)
+
     @app.callback(
         Output("alarm-grid", "rowData"),
         Input("f-domain", "value"), Input("f-severity", "value"), Input("f-state", "value"),
@@ -76,16 +93,8 @@ def register(app) -> None:
                         window or "open")
         return _rows(current_store(), f, lang)
 
-    @app.callback(
-        Output("console-msg", "children"), Output("console-msg", "className"),
-        Input("ack-selected", "n_clicks"),
-        State("alarm-grid", "selectedRows"), State("operator-name", "value"),
-        State("page-lang", "data"),
-        prevent_initial_call=True,
-    )
-    def acknowledge_selected(_n, selected, user, lang):
-        ids = [r["alarm_id"] for r in selected or []]
-        return _act("acknowledged", ids, user, lang)
+    with callbacks_need(app, Rule(ALARM_ACT)):  # the alarms' own domains: checked in _act
+        _register_actions(app)
 
     @app.callback(
         Output("alarm-grid", "exportDataAsCsv"),
@@ -127,33 +136,9 @@ def register(app) -> None:
                            alarm_trail(store.engine, alarm_id),
                            history if history is not None else pd.DataFrame(),
                            lang, ZoneInfo(store.config.city.timezone),
-                           store.settings.tile_url), False, (
+                           store.settings.tile_url), not may_act_on(
+            current_principal(), [row.get("domain_id")]), (
             row.get("assigned_id") or department_for(row.get("domain_id"), _departments(store)))
-
-    @app.callback(
-        Output("detail-msg", "children"), Output("detail-msg", "className"),
-        Input("act-ack", "n_clicks"), Input("act-shelve", "n_clicks"),
-        Input("act-unshelve", "n_clicks"), Input("act-assign", "n_clicks"),
-        Input("act-comment", "n_clicks"),
-        State("detail-id", "data"), State("operator-name", "value"),
-        State("act-shelve-min", "value"), State("act-department", "value"),
-        State("act-note", "value"), State("page-lang", "data"),
-        prevent_initial_call=True,
-    )
-    def detail_action(_a, _s, _u, _g, _c, alarm_id, user, minutes, department, note, lang):
-        ids = [alarm_id] if alarm_id else []
-        match ctx.triggered_id:
-            case "act-ack":
-                return _act("acknowledged", ids, user, lang)
-            case "act-shelve":
-                return _act("shelved", ids, user, lang, shelve_min=minutes)
-            case "act-unshelve":
-                return _act("unshelved", ids, user, lang)
-            case "act-assign":
-                return _act("assigned", ids, user, lang, department=department)
-            case "act-comment":
-                return _act("commented", ids, user, lang, note=note)
-        return no_update, no_update
 
     @app.callback(
         Output("alarm-health", "children"),
@@ -166,3 +151,40 @@ def register(app) -> None:
         h = health(raised_events(store.engine, start), open_alarms_since(store.engine),
                    start, end)
         return health_panel(h, lang, ZoneInfo(store.config.city.timezone))
+
+
+def _register_actions(app) -> None:
+    @app.callback(
+        Output("console-msg", "children"), Output("console-msg", "className"),
+        Input("ack-selected", "n_clicks"),
+        State("alarm-grid", "selectedRows"), State("page-lang", "data"),
+        prevent_initial_call=True,
+    )
+    def acknowledge_selected(_n, selected, lang):
+        ids = [r["alarm_id"] for r in selected or []]
+        return _act("acknowledged", ids, lang)
+
+    @app.callback(
+        Output("detail-msg", "children"), Output("detail-msg", "className"),
+        Input("act-ack", "n_clicks"), Input("act-shelve", "n_clicks"),
+        Input("act-unshelve", "n_clicks"), Input("act-assign", "n_clicks"),
+        Input("act-comment", "n_clicks"),
+        State("detail-id", "data"),
+        State("act-shelve-min", "value"), State("act-department", "value"),
+        State("act-note", "value"), State("page-lang", "data"),
+        prevent_initial_call=True,
+    )
+    def detail_action(_a, _s, _u, _g, _c, alarm_id, minutes, department, note, lang):
+        ids = [alarm_id] if alarm_id else []
+        match ctx.triggered_id:
+            case "act-ack":
+                return _act("acknowledged", ids, lang)
+            case "act-shelve":
+                return _act("shelved", ids, lang, shelve_min=minutes)
+            case "act-unshelve":
+                return _act("unshelved", ids, lang)
+            case "act-assign":
+                return _act("assigned", ids, lang, department=department)
+            case "act-comment":
+                return _act("commented", ids, lang, note=note)
+        return no_update, no_update

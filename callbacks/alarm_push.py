@@ -11,6 +11,8 @@ import time
 
 from flask import Response, current_app, request, stream_with_context
 
+from access.policy import OPS_VIEW
+from access.rules import Rule, protect_route
 from components.alarm_panel import alarm_panel_json
 from components.i18n import resolve_language
 from data_access.alarm_signal import AlarmSignal
@@ -82,3 +84,5 @@ def register(app) -> None:
     server.extensions["cityops-alarm-signal"] = AlarmSignal(store.redis)
     server.add_url_rule("/api/v1/alarms/events", "alarm_events", events_response)
     server.add_url_rule("/api/v1/alarms/panel", "alarm_panel", panel_response)
+    protect_route(server, "alarm_events", Rule(OPS_VIEW))
+    protect_route(server, "alarm_panel", Rule(OPS_VIEW))

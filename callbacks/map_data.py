@@ -6,6 +6,8 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State
 from flask import Response, abort, jsonify, request
 
+from access.policy import OPS_VIEW
+from access.rules import Rule, protect_route
 from components.i18n import resolve_language, t
 from data_access.app_context import current_store
 
@@ -66,6 +68,9 @@ def register(app) -> None:
     app.server.after_request(preload_hints)
     app.server.add_url_rule("/api/v1/map/<domain>.pbf", "map_positions", positions_response)
     app.server.add_url_rule("/api/v1/devices/<device_id>", "device_detail", device_response)
+    # The map's positions and popups: for every role that sees the map.
+    protect_route(app.server, "map_positions", Rule(OPS_VIEW))
+    protect_route(app.server, "device_detail", Rule(OPS_VIEW))
 
     @app.callback(
         Output("map-status", "data"),

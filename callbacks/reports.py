@@ -14,6 +14,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
+from access.policy import REPORTS
+from access.rules import Rule, callbacks_need
 from components.i18n import LANGUAGES, t
 from components.report_form import (
     FormError,
@@ -259,6 +261,17 @@ def _download(kind: str, kept: dict) -> dict | None:
 
 
 def register(app) -> None:
+    """Callbacks that read the form's domain are checked against it (the app's rule); the
+    others declare their own."""
+    _register_scoped(app)
+    with callbacks_need(app, Rule(REPORTS)):  # no domain in them: lists of statistics, dates
+        _register_unscoped(app)
+    with callbacks_need(app, Rule(REPORTS, scope=("report-kept", "data"),
+                                  scope_path=("request", "domain"))):
+        _register_download(app)
+
+
+def _register_metrics(app) -> None:
     @app.callback(
         Output("report-metric", "options"), Output("report-metric", "value"),
         Input("report-domain", "value"), State("report-metric", "value"),
@@ -268,6 +281,8 @@ def register(app) -> None:
         values = [o["value"] for o in options]
         return options, current if current in values else (values[0] if values else None)
 
+
+def _register_unscoped(app) -> None:
     @app.callback(
         Output("report-stat", "options"), Output("report-stat", "value"),
         Input("report-metric", "value"), State("report-stat", "value"),
@@ -280,6 +295,18 @@ def register(app) -> None:
             return options, "increase"
         usable = [o["value"] for o in options if not o["disabled"]]
         return options, current if current in usable else "mean"
+
+    @app.callback(
+        Output("report-range", "value"),
+        Input("report-dates", "start_date"), Input("report-dates", "end_date"),
+        prevent_initial_call=True,
+    )
+    def dates_mean_custom(_start, _end):
+        return "custom"
+
+
+def _register_scoped(app) -> None:
+    _register_metrics(app)
 
     @app.callback(
         Output("report-devices", "options"),
@@ -308,14 +335,6 @@ def register(app) -> None:
         return kept if kept != selected else no_update
 
     @app.callback(
-        Output("report-range", "value"),
-        Input("report-dates", "start_date"), Input("report-dates", "end_date"),
-        prevent_initial_call=True,
-    )
-    def dates_mean_custom(_start, _end):
-        return "custom"
-
-    @app.callback(
         Output("report-msg", "children"), Output("report-msg", "className"),
         Output("report-caption", "children"), Output("report-chart", "figure"),
         Output("report-grid", "columnDefs"), Output("report-grid", "rowData"),
@@ -329,6 +348,8 @@ def register(app) -> None:
         *form, lang, mode = args
         return _run(FormValues(*form), lang, mode)
 
+
+def _register_download(app) -> None:
     @app.callback(
         Output("report-download", "data"),
         Input("report-csv", "n_clicks"), Input("report-xlsx", "n_clicks"),

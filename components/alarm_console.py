@@ -38,7 +38,7 @@ def _multi(id_: str, label: str, options: list[tuple[str, str]], value=None) -> 
     ])
 
 
-def filter_bar(config: CityConfig, lang: str) -> html.Div:
+def filter_bar(config: CityConfig, lang: str, user: str) -> html.Div:
     return html.Div(className="console-filters", children=[
         _multi("f-domain", t("domain", lang),
                [(d.id, f"{d.glyph} · {text(d.name, lang)}") for d in config.domains]),
@@ -53,10 +53,8 @@ def filter_bar(config: CityConfig, lang: str) -> html.Div:
                                   for w in ("open", *WINDOWS)]),
         ]),
         html.Div(className="console-filter", children=[
-            html.Label(t("operator", lang), htmlFor="operator-name"),
-            dcc.Input(id="operator-name", type="text", maxLength=80, debounce=True,
-                      placeholder=t("operator_hint", lang), persistence=True,
-                      persistence_type="local", className="text-input"),
+            # Actions are recorded under the signed-in user; no name to type.
+            html.Span(t("signed_in_as", lang, name=user), className="console-user"),
         ]),
     ])
 

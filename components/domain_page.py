@@ -17,6 +17,8 @@ import dash_ag_grid as dag
 import dash_leaflet as dl
 from dash import dcc, html
 
+from access.identity import current_principal
+from access.policy import DOMAIN_VIEW, domains_for
 from components.alarm_console import GRID_THEME
 from components.device_map import device_map
 from components.display_mode import resolve_mode
@@ -58,6 +60,7 @@ class DomainPage:
         title and place among the domains come from config/domains.yaml when drawn.)"""
         PAGES[self.domain] = self
         return {"path": self.path, "name": self.domain, "order": 10, "nav_label": None,
+                "access": DOMAIN_VIEW, "domain": self.domain,
                 "nav_group": "domains", "layout": self.layout}
 
     def layout(self, lang: str | None = None, mode: str | None = None, range: str | None = None,  # noqa: A002
@@ -109,6 +112,7 @@ def domain_tabs(config: CityConfig, active: str, lang: str) -> html.Nav:
                  style={"--domain-color": d.color},
                  **{"aria-current": "page" if d.id == active else "false"})
         for d in config.domains
+        if d.id in domains_for(current_principal(), DOMAIN_VIEW, [d.id])
     ])
 
 

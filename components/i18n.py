@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from components.catalogue import city, domains, reports
+from components.catalogue import access, admin, city, domains, public, reports
 from components.preferences import remembered
 
 LANGUAGES = ("el", "en")
@@ -68,9 +68,6 @@ CORE: dict[str, dict[str, str]] = {
     "window_7d": {"el": "Τελευταίες 7 ημέρες", "en": "Last 7 days"},
     "window_30d": {"el": "Τελευταίες 30 ημέρες", "en": "Last 30 days"},
     "all": {"el": "Όλα", "en": "All"},
-    "operator": {"el": "Χειριστής", "en": "Operator"},
-    "operator_hint": {"el": "Το όνομά σας (καταγράφεται σε κάθε ενέργεια)",
-                      "en": "Your name (recorded with every action)"},
     "ack_selected": {"el": "Αναγνώριση επιλεγμένων", "en": "Acknowledge selected"},
     "export_csv": {"el": "Εξαγωγή CSV", "en": "Export CSV"},
     "raised": {"el": "Εμφάνιση", "en": "Raised"},
@@ -96,8 +93,8 @@ CORE: dict[str, dict[str, str]] = {
                       "en": "Sent; it will apply as soon as the alarm store answers."},
     "action_unknown": {"el": "Άγνωστη ενέργεια.", "en": "Unknown action."},
     "action_no_alarm": {"el": "Επιλέξτε πρώτα συναγερμούς.", "en": "Select alarms first."},
-    "action_need_user": {"el": "Γράψτε το όνομά σας στο πεδίο «Χειριστής».",
-                         "en": "Write your name in the Operator field."},
+    "action_need_user": {"el": "Συνδεθείτε για να χειριστείτε συναγερμούς.",
+                         "en": "Sign in to act on alarms."},
     "action_need_comment": {"el": "Γράψτε ένα σχόλιο (έως 4000 χαρακτήρες).",
                             "en": "Write a comment (up to 4,000 characters)."},
     "action_need_duration": {"el": "Διαλέξτε διάρκεια αναμονής (έως 24 ώρες).",
@@ -130,7 +127,8 @@ def _merge(*sections: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     return merged
 
 
-CATALOGUE = _merge(CORE, domains.TEXT, city.TEXT, reports.TEXT)
+CATALOGUE = _merge(CORE, domains.TEXT, city.TEXT, reports.TEXT, access.TEXT, admin.TEXT,
+                   public.TEXT)
 
 
 def t(key: str, lang: str, **fmt: object) -> str:

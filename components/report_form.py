@@ -230,8 +230,11 @@ def _options(keys, prefix: str, lang: str) -> list[dict]:
     return [{"label": t(f"{prefix}{k}", lang), "value": k} for k in keys]
 
 
-def report_form(config: CityConfig, lang: str, today: date) -> html.Section:
-    domain = config.domains[0].id
+def report_form(config: CityConfig, lang: str, today: date,
+                domains: list[str] | None = None) -> html.Section:
+    """`domains`: those the reader may report on (all when None)."""
+    offered = [d for d in config.domains if domains is None or d.id in domains]
+    domain = offered[0].id if offered else None
     metrics = metric_options(config, domain)
     ranges = [{"label": t(f"window_{k}", lang), "value": k} for k in RANGES]
     return html.Section(className="report-form", **{"aria-label": t("report_form", lang)},
@@ -239,7 +242,7 @@ def report_form(config: CityConfig, lang: str, today: date) -> html.Section:
         _field(t("domain", lang), dcc.Dropdown(
             id="report-domain", clearable=False, value=domain,
             options=[{"label": f"{d.glyph} · {text(d.name, lang)}", "value": d.id}
-                     for d in config.domains]), "report-domain"),
+                     for d in offered]), "report-domain"),
         _field(t("report_metric", lang), dcc.Dropdown(
             id="report-metric", clearable=False, options=metrics,
             value=metrics[0]["value"] if metrics else None), "report-metric"),

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import dash
 from dash import dcc, html
+from flask_wtf.csrf import generate_csrf
 
+from access.guard import page_allowed
+from access.identity import current_principal
+from access.policy import DOMAIN_VIEW, domains_for
 from components.i18n import LANGUAGES, t
 from data_access.app_context import current_store
 from data_access.city_config import CityConfig, text
@@ -15,15 +19,20 @@ def nav_links(lang: str, active_path: str, config: CityConfig | None = None) -> 
     share "Domains", which opens the city's first domain)."""
     links = []
     groups_seen = set()
+    who = current_principal()
     for page in dash.page_registry.values():
         group = page.get("nav_group")
+        if not page_allowed(who, page["path"]):
+            continue  # the menu offers only what the reader's role opens
         if group:
             if group in groups_seen:
                 continue
             groups_seen.add(group)
             label, path = t(f"nav_{group}", lang), f"/{group}"
-            href = f"/domains/{config.domains[0].id}" if config and group == "domains" \
-                else page["path"]
+            href = page["path"]
+            if config and group == "domains":  # the city's first domain this reader may open
+                mine = domains_for(who, DOMAIN_VIEW, [d.id for d in config.domains])
+                href = f"/domains/{mine[0]}"
         elif page.get("nav_label") is None:  # pages reached by a link, not from the menu
             continue
         else:
@@ -51,6 +60,7 @@ def header(config: CityConfig, lang: str, active_path: str) -> html.Header:
             html.Nav(nav_links(lang, active_path, config), className="nav",
                      **{"aria-label": "main"}),
             html.Div(className="header-right", children=[
+                user_box(lang),
                 # Counts by severity on every page, pushed live; a tap opens the console.
                 dcc.Link(id="shell-alarms", className="shell-alarms", href=f"/alarms?lang={lang}",
                          children=[], title=t("alarms", lang)),
@@ -60,6 +70,20 @@ def header(config: CityConfig, lang: str, active_path: str) -> html.Header:
             ]),
         ],
     )
+
+
+def user_box(lang: str) -> html.Div:
+    """Who is signed in, and sign-out (a form: it must POST with the CSRF token)."""
+    who = current_principal()
+    if who is None:
+        return html.Div()
+    return html.Div(className="user-box", children=[
+        html.Span(who.name, className="user-name", title=t(f"role_{who.role}", lang)),
+        html.Form(method="post", action="/logout", className="logout-form", children=[
+            dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
+            html.Button(t("logout", lang), type="submit", className="logout-button"),
+        ]),
+    ])
 
 
 PUSH_FALLBACK_MS = 15_000

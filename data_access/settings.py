@@ -29,6 +29,10 @@ class Settings:
     alert_severities: tuple[str, ...] = ("critical",)  # flash and sound on every screen
     history_days: int = 30  # demo history written by `make run` on an empty database
     cache: bool = True  # flask-caching of aggregates; off only to measure what it saves
+    demo: bool = True  # the demo city: seeded devices, history and (first start) demo users
+    secret_key: str = ""  # signs CSRF tokens; empty: one made on first start under var/
+    secure_cookies: bool = False  # on behind HTTPS: cookies only travel encrypted
+    session_hours: int = 12  # a shift; each request renews it
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -46,11 +50,15 @@ class Settings:
             tile_attribution=env.get("CITYOPS_TILE_ATTRIBUTION", DEFAULT_TILE_ATTRIBUTION),
             seed=int(env.get("CITYOPS_SEED", "2026")),
             refresh_ms=int(env.get("CITYOPS_REFRESH_MS", "2000")),
-            push=env.get("CITYOPS_PUSH", "on").strip().lower() not in ("off", "0", "no"),
+            push=_on(env, "CITYOPS_PUSH", "on"),
             alert_severities=tuple(s.strip() for s in env.get(
                 "CITYOPS_ALERT_SEVERITIES", "critical").split(",") if s.strip()),
             history_days=int(env.get("CITYOPS_HISTORY_DAYS", "30")),
-            cache=env.get("CITYOPS_CACHE", "on").strip().lower() not in ("off", "0", "no"),
+            cache=_on(env, "CITYOPS_CACHE", "on"),
+            demo=_on(env, "CITYOPS_DEMO", "on"),
+            secret_key=env.get("CITYOPS_SECRET_KEY", "").strip(),
+            secure_cookies=_on(env, "CITYOPS_SECURE_COOKIES", "off"),
+            session_hours=int(env.get("CITYOPS_SESSION_HOURS", "12")),
         )
 
     @property
@@ -67,3 +75,7 @@ class Settings:
     @property
     def embedded_redis(self) -> bool:
         return not self.redis_url
+
+
+def _on(env, name: str, default: str) -> bool:
+    return env.get(name, default).strip().lower() not in ("off", "0", "no", "false", "")

@@ -7,6 +7,8 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
+from access.identity import current_principal
+from access.policy import ALARM_ACT, OPS_VIEW, allowed
 from components.alarm_console import action_panel, filter_bar, grid
 from components.display_mode import resolve_mode
 from components.i18n import resolve_language, t
@@ -14,7 +16,7 @@ from components.shell import page_shell
 from data_access.app_context import current_store
 from data_access.departments import load_departments
 
-dash.register_page(__name__, path="/alarms", name="Alarms", order=2,
+dash.register_page(__name__, path="/alarms", name="Alarms", order=2, access=OPS_VIEW,
                    nav_label={"el": t("nav_alarms", "el"), "en": t("nav_alarms", "en")})
 
 
@@ -22,11 +24,14 @@ def layout(lang: str | None = None, mode: str | None = None, **_query) -> html.D
     store = current_store()
     config = store.config
     lang = resolve_language(lang, config.city.default_language)
+    who = current_principal()
     body = [
         html.H1(t("console_title", lang), className="page-title"),
-        filter_bar(config, lang),
+        filter_bar(config, lang, who.name if who else ""),
         html.Div(className="console-actions", children=[
-            html.Button(t("ack_selected", lang), id="ack-selected", className="btn btn-primary"),
+            # Read-only roles see the alarms, not the buttons (the server refuses them anyway).
+            html.Button(t("ack_selected", lang), id="ack-selected", className="btn btn-primary",
+                        hidden=not allowed(who, ALARM_ACT)),
             html.Button(t("export_csv", lang), id="export-csv", className="btn"),
             html.Div(id="console-msg", className="form-msg", role="status"),
         ]),

@@ -9,12 +9,13 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
+from access.policy import CITY_VIEW
 from components.display_mode import resolve_mode
 from components.i18n import resolve_language, t
 from components.shell import page_shell
 from data_access.app_context import current_store
 
-dash.register_page(__name__, path="/city", name="City", order=3,
+dash.register_page(__name__, access=CITY_VIEW, path="/city", name="City", order=3,
                    nav_label={"el": "Πόλη", "en": "City"})
 
 REFRESH_MS = 60_000  # the headlines move by the minute; the week-ago figure is cached per minute

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
+from access.policy import DEVICE_VIEW
 from components.alarm_list import alarm_items
 from components.display_mode import resolve_mode
 from components.i18n import resolve_language, t
@@ -12,8 +13,8 @@ from components.shell import page_shell
 from components.time_range import DEFAULT_RANGE, RANGES
 from data_access.app_context import current_store
 
-dash.register_page(__name__, path_template="/devices/<device_id>", name="Device",
-                   nav_label=None)
+dash.register_page(__name__, access=DEVICE_VIEW, path_template="/devices/<device_id>",
+                   name="Device", nav_label=None)
 
 def layout(device_id: str = "", lang: str | None = None, mode: str | None = None,
            range: str | None = None, **_query) -> html.Div:  # noqa: A002 - the URL's name

@@ -7,13 +7,14 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
+from access.policy import OPS_VIEW
 from components.device_map import device_map, filter_panel, parse_rotate
 from components.display_mode import resolve_mode
 from components.i18n import resolve_language, t
 from components.shell import page_shell
 from data_access.app_context import current_store
 
-dash.register_page(__name__, path="/map", name="Map", order=1,
+dash.register_page(__name__, access=OPS_VIEW, path="/map", name="Map", order=1,
                    nav_label={"el": t("nav_map", "el"), "en": t("nav_map", "en")})
 
 

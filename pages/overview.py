@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
+from access.policy import OPS_VIEW
 from components.alarm_list import alarm_items, severity_counts
 from components.device_map import device_map, parse_rotate
 from components.display_mode import resolve_mode
@@ -13,7 +14,7 @@ from components.kpi_strip import kpi_cards
 from components.shell import page_shell
 from data_access.app_context import current_store
 
-dash.register_page(__name__, path="/", name="Overview", order=0,
+dash.register_page(__name__, access=OPS_VIEW, path="/", name="Overview", order=0,
                    nav_label={"el": t("nav_overview", "el"), "en": t("nav_overview", "en")})
 
 

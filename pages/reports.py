@@ -10,6 +10,8 @@ import dash
 import dash_ag_grid as dag
 from dash import dcc, html
 
+from access.identity import current_principal
+from access.policy import REPORTS, domains_for
 from components.alarm_console import GRID_THEME
 from components.display_mode import resolve_mode
 from components.i18n import resolve_language, t
@@ -17,7 +19,7 @@ from components.report_form import report_form
 from components.shell import page_shell
 from data_access.app_context import current_store
 
-dash.register_page(__name__, path="/reports", name="Reports", order=5,
+dash.register_page(__name__, access=REPORTS, path="/reports", name="Reports", order=5,
                    nav_label={"el": t("report_title", "el"), "en": t("report_title", "en")})
 # Until the first report arrives: the chart's frame in the page's dark colours, not white.
 BLANK = {"layout": {"paper_bgcolor": "#22262c", "plot_bgcolor": "#22262c",
@@ -60,7 +62,8 @@ def layout(lang: str | None = None, mode: str | None = None, **_query) -> html.D
     mode = resolve_mode(mode)
     body = [
         html.H1(t("report_title", lang), className="page-title"),
-        html.Div(className="report-page", children=[report_form(config, lang, today),
+        html.Div(className="report-page", children=[report_form(config, lang, today, domains_for(
+            current_principal(), REPORTS, [d.id for d in config.domains])),
                                                     results(lang, mode)]),
         dcc.Download(id="report-download"),
         dcc.Store(id="report-kept"),

@@ -53,7 +53,8 @@ def live_app(tmp_path_factory) -> Iterator[dict]:
     workers = Workers(connect(settings), engine, store.config, seed=settings.seed).start()
     server = ServerThread(dash_app.server)
     server.start()
-    yield {"url": server.url, "store": store, "settings": settings, "flask": dash_app.server}
+    yield {"url": server.url, "store": store, "settings": settings, "flask": dash_app.server,
+           "sessions": {}}
     server.stop()
     workers.shutdown()
     shutdown_embedded(settings)
@@ -71,14 +72,30 @@ def browser():
         b.close()
 
 
+def session_cookie(app: dict, role: str) -> dict:
+    """A signed-in session of a user with `role` (made and signed in through the real form
+    once per test run), as a cookie for a browser context."""
+    if role not in app["sessions"]:
+        from tests.integration.helpers import signed_in
+
+        domains = ("flood", "air") if role == "department_head" else ()
+        client = signed_in(app["flask"].test_client(), app["store"], role, domains)
+        cookie = client.get_cookie("cityops_session")
+        app["sessions"][role] = {"name": cookie.key, "value": cookie.value, "url": app["url"]}
+    return app["sessions"][role]
+
+
 @pytest.fixture
-def open_page(browser):
-    """Open a page at a size; collects console errors and page errors into page.errors."""
+def open_page(browser, live_app):
+    """Open a page at a size, signed in as `role` (None: nobody); collects console errors
+    and page errors into page.errors."""
     contexts = []
 
-    def _open(url: str, width: int, height: int):
+    def _open(url: str, width: int, height: int, role: str | None = "admin"):
         context = browser.new_context(viewport={"width": width, "height": height})
         contexts.append(context)
+        if role is not None:
+            context.add_cookies([session_cookie(live_app, role)])
         page = context.new_page()
         page.errors = []
         page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)

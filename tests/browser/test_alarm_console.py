@@ -36,8 +36,8 @@ def row(page, alarm_id: str):
     return page.locator(f'.ag-row[row-id="{alarm_id}"]')
 
 
-def console(open_page, live_app, width=1440, height=900):
-    page = open_page(live_app["url"] + "/alarms?lang=en", width, height)
+def console(open_page, live_app, width=1440, height=900, role="operator"):
+    page = open_page(live_app["url"] + "/alarms?lang=en", width, height, role=role)
     expect(page.locator(".alarm-grid .ag-header")).to_be_visible(timeout=10_000)
     return page
 
@@ -48,28 +48,44 @@ def test_acknowledge_in_one_page_shows_in_another(live_app, open_page):
     first, second = console(open_page, live_app), console(open_page, live_app)
     for page in (first, second):
         expect(row(page, alarm_id)).to_contain_text("New", timeout=10_000)
-    first.locator("#operator-name").fill("Maria")
-    first.locator("#operator-name").press("Enter")
+    expect(first.locator(".console-user")).to_have_text("Signed in: test-operator")
     row(first, alarm_id).locator(".ag-checkbox-input").first.check()
     first.locator("#ack-selected").click()
     expect(first.locator("#console-msg")).to_contain_text("Done: 1")
     # The other operator's screen agrees without a reload (pushed, not polled: 1 s is less
     # than the periodic refresh of the live app).
     expect(row(second, alarm_id)).to_contain_text("Acknowledged", timeout=1_500)
-    expect(row(second, alarm_id)).to_contain_text("Maria")
+    expect(row(second, alarm_id)).to_contain_text("test-operator")  # who, from the sign-in
     close(store, alarm_id)
     assert first.errors == [] and second.errors == []
 
 
-def test_an_action_without_operator_name_says_what_is_wrong(live_app, open_page):
+def test_a_department_head_acts_only_on_their_own_domains(live_app, open_page):
+    """Civil protection (flood, air) sees a water alarm but may not handle it: no actions in
+    its detail, and a bulk acknowledge is refused with the reason; nothing changes."""
     store = live_app["store"]
     alarm_id = raise_alarm(store)
-    page = console(open_page, live_app)
-    page.evaluate("localStorage.clear()")
+    page = console(open_page, live_app, role="department_head")
+    row(page, alarm_id).locator('[col-id="message"]').click()
+    expect(page.locator(".alarm-detail .panel-title")).to_have_text("Pump P3 tripped")
+    expect(page.locator("#detail-actions")).to_be_hidden()
     row(page, alarm_id).locator(".ag-checkbox-input").first.check()
     page.locator("#ack-selected").click()
-    expect(page.locator("#console-msg.form-error")).to_contain_text("Operator field")
+    expect(page.locator("#console-msg.form-error")).to_contain_text("may not act on alarms")
     expect(row(page, alarm_id)).to_contain_text("New")  # nothing happened
+    close(store, alarm_id)
+    assert page.errors == []
+
+
+def test_an_official_reads_alarms_without_action_buttons(live_app, open_page):
+    store = live_app["store"]
+    alarm_id = raise_alarm(store)
+    page = console(open_page, live_app, role="official")
+    expect(row(page, alarm_id)).to_contain_text("New", timeout=10_000)
+    expect(page.locator("#ack-selected")).to_be_hidden()
+    row(page, alarm_id).locator('[col-id="message"]').click()
+    expect(page.locator(".alarm-detail .panel-title")).to_have_text("Pump P3 tripped")
+    expect(page.locator("#detail-actions")).to_be_hidden()
     close(store, alarm_id)
     assert page.errors == []
 
@@ -78,8 +94,6 @@ def test_detail_panel_shelve_and_comment_with_audit_trail(live_app, open_page):
     store = live_app["store"]
     alarm_id = raise_alarm(store, message="Pressure sensor drift")
     page = console(open_page, live_app)
-    page.locator("#operator-name").fill("Nikos")
-    page.locator("#operator-name").press("Enter")
     row(page, alarm_id).locator('[col-id="message"]').click()
     detail = page.locator(".alarm-detail")
     expect(detail.locator(".panel-title")).to_have_text("Pressure sensor drift")
@@ -92,7 +106,7 @@ def test_detail_panel_shelve_and_comment_with_audit_trail(live_app, open_page):
     expect(detail.locator(".audit-trail")).to_contain_text("Crew sent")
     page.locator("#act-shelve").click()
     expect(row(page, alarm_id)).to_contain_text("Shelved", timeout=5_000)
-    expect(detail.locator(".audit-trail")).to_contain_text("shelved · Nikos")
+    expect(detail.locator(".audit-trail")).to_contain_text("shelved · test-operator")
     page.screenshot(path=str(ARTIFACTS / "alarms-detail.png"))
     close(store, alarm_id)
     assert page.errors == []

@@ -28,3 +28,25 @@ def reading_count(engine) -> int:
 
 def pending(r, stream: str, group: str) -> int:
     return r.xpending(stream, group)["pending"]
+
+
+TEST_PASSWORD = "a test password, long enough"
+
+
+def signed_in(client, store, role: str = "operator", domains: tuple[str, ...] = ()):
+    """Sign the Flask test client in through the real form as a user of `role` (created on
+    first use); the client then carries the session cookie like a browser would."""
+    import re
+
+    from access import users
+
+    name = f"test-{role.replace('_', '-')}" + ("-" + "-".join(domains) if domains else "")
+    if users.find_user(store.engine, name) is None:
+        users.create_user(store.engine, name, role, TEST_PASSWORD, domains,
+                          [d.id for d in store.config.domains])
+    page = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    answer = client.post("/login", data={"name": name, "password": TEST_PASSWORD,
+                                         "csrf_token": token})
+    assert answer.status_code == 302, answer.text
+    return client

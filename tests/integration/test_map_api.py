@@ -11,12 +11,13 @@ from sqlalchemy import func, select
 from data_access import streams
 from data_access.models import Device
 from data_access.store import Store
+from tests.integration.helpers import signed_in
 
 
 def test_positions_endpoint_serves_every_device_once_and_caches(backend):
     from app import create_app
 
-    client = create_app(backend.settings).server.test_client()
+    client = signed_in(create_app(backend.settings).server.test_client(), backend)
     total = 0
     for domain in backend.config.domain_by_id:
         resp = client.get(f"/api/v1/map/{domain}.pbf")
@@ -33,7 +34,7 @@ def test_positions_endpoint_serves_every_device_once_and_caches(backend):
 def test_a_map_page_tells_the_browser_to_fetch_positions_at_once(backend):
     from app import create_app
 
-    client = create_app(backend.settings).server.test_client()
+    client = signed_in(create_app(backend.settings).server.test_client(), backend)
     links = client.get("/map?lang=en").headers.get("Link", "")
     for domain in backend.config.domain_by_id:
         assert f"/api/v1/map/{domain}.pbf?v=" in links
@@ -62,7 +63,7 @@ def test_a_screen_gets_only_what_changed_since_its_snapshot(backend, monkeypatch
 def test_device_popup_data_is_in_the_readers_language(backend):
     from app import create_app
 
-    client = create_app(backend.settings).server.test_client()
+    client = signed_in(create_app(backend.settings).server.test_client(), backend)
     backend.redis.hset(streams.LATEST, "bin_sensor-chalkida-00001",
                        b'{"values": {"fill_level": 42.0}, "battery": 80}')
     data = client.get("/api/v1/devices/bin_sensor-chalkida-00001?lang=el").json
