@@ -42,7 +42,11 @@ def install(server: Flask) -> None:
 def principal_of_request() -> Principal | None:
     if current_user.is_authenticated:
         return current_user.principal
-    return login.redeem_display_cookie() if request.cookies.get(login.DISPLAY_COOKIE) else None
+    if not request.cookies.get(login.DISPLAY_COOKIE):
+        return None
+    who = login.redeem_display_cookie()
+    g.display_revoked = who is None  # the screen is told why it is at the sign-in form
+    return who
 
 
 def check() -> Response | tuple | None:
@@ -168,6 +172,10 @@ def _refuse(who: Principal | None) -> tuple[Response, int]:
 
 def _refuse_page(who: Principal | None) -> Response | tuple[str, int]:
     if who is None:
+        if g.get("display_revoked"):
+            response = redirect("/login?revoked=1")
+            response.delete_cookie(login.DISPLAY_COOKIE)
+            return response
         target = request.full_path.rstrip("?")
         return redirect(f"/login?next={quote(target, safe='/')}")
     from access.pages import forbidden_page

@@ -90,7 +90,8 @@ class Backend:
 
 def _clean(engine: Engine, r: redis.Redis) -> None:
     with engine.begin() as conn:
-        for table in ("readings", "device_state", "alarm_events", "alarms"):
+        for table in ("readings", "device_state", "alarm_events", "alarms", "users",
+                      "display_tokens"):
             conn.execute(text(f"DELETE FROM {table}"))
     r.flushdb()
 

@@ -1,0 +1,189 @@
+"""Sign-in, sessions, CSRF, failed-sign-in limits and display tokens, against real SQL and
+Redis (SQLite + embedded Redis always; PostgreSQL + the Redis server when present)."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from sqlalchemy import select
+
+from access import users
+from access.login import DISPLAY_COOKIE, PRINCIPAL_TTL_S
+from data_access import streams
+from data_access.models import AlarmEvent
+from tests.integration.helpers import TEST_PASSWORD, signed_in
+
+KPI_CALLBACK = {"output": "kpi-strip.children",
+                "outputs": {"id": "kpi-strip", "property": "children"},
+                "inputs": [{"id": "live-tick", "property": "n_intervals", "value": 1}],
+                "state": [{"id": "page-lang", "property": "data", "value": "en"}],
+                "changedPropIds": ["live-tick.n_intervals"]}
+
+
+@pytest.fixture
+def app(backend):
+    from app import create_app
+
+    return create_app(backend.settings)
+
+
+def _form_token(client) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+
+
+def _sign_in(client, name: str, password: str):
+    return client.post("/login", data={"name": name, "password": password,
+                                       "csrf_token": _form_token(client)})
+
+
+def _csrf_header(client) -> dict:
+    client.get("/")
+    return {"X-CSRFToken": client.get_cookie("_csrf_token").value}
+
+
+def test_sign_in_gives_a_new_session_and_sign_out_ends_it(app, backend):
+    client = app.server.test_client()
+    users.create_user(backend.engine, "eleni", "operator", TEST_PASSWORD)
+    _form_token(client)
+    before = client.get_cookie("cityops_session").value
+    answer = _sign_in(client, "Eleni", TEST_PASSWORD)  # names are not case-sensitive
+    assert answer.status_code == 302
+    during = client.get_cookie("cityops_session").value
+    assert during != before  # a session id seen before sign-in is worth nothing after
+    assert client.get("/map").status_code == 200
+    # Someone holding the pre-sign-in cookie does not get in.
+    stale = app.server.test_client()
+    stale.set_cookie("cityops_session", before)
+    assert stale.get("/map").status_code == 302
+    # Sign-out needs the CSRF token; then the session is gone, even for a copied cookie.
+    copy = app.server.test_client()
+    copy.set_cookie("cityops_session", during)
+    assert client.post("/logout").status_code == 403
+    token = client.get_cookie("_csrf_token").value
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/map").status_code == 302
+    assert copy.get("/map").status_code == 302
+    assert "/login" in copy.get("/map").headers["Location"]
+
+
+def test_session_cookie_is_httponly_and_samesite(app, backend):
+    client = app.server.test_client()
+    users.create_user(backend.engine, "eleni", "operator", TEST_PASSWORD)
+    answer = _sign_in(client, "eleni", TEST_PASSWORD)
+    cookie = next(h for h in answer.headers.getlist("Set-Cookie")
+                  if h.startswith("cityops_session="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_wrong_password_says_so_and_a_disabled_user_cannot_sign_in(app, backend, config):
+    client = app.server.test_client()
+    users.create_user(backend.engine, "eleni", "operator", TEST_PASSWORD)
+    wrong = _sign_in(client, "eleni", "not the password at all")
+    assert wrong.status_code == 401 and "Wrong user name or password" in wrong.text \
+        or "Λάθος όνομα χρήστη" in wrong.text
+    users.update_user(backend.engine, "eleni", "operator", (), [d.id for d in config.domains],
+                      active=False)
+    assert _sign_in(client, "eleni", TEST_PASSWORD).status_code == 401
+
+
+def test_failed_sign_ins_are_limited_per_account_and_per_address(app, backend):
+    users.create_user(backend.engine, "eleni", "operator", TEST_PASSWORD)
+    users.create_user(backend.engine, "nikos", "operator", TEST_PASSWORD)
+    client = app.server.test_client()
+    for _ in range(5):
+        assert _sign_in(client, "eleni", "guess guess guess").status_code == 401
+    # The account is now closed for a while, even to the right password...
+    blocked = _sign_in(client, "eleni", TEST_PASSWORD)
+    assert blocked.status_code == 429
+    assert "Too many failed attempts" in blocked.text or "Πολλές αποτυχημένες" in blocked.text
+    # ...while another account from the same address still signs in.
+    assert _sign_in(app.server.test_client(), "nikos", TEST_PASSWORD).status_code == 302
+    # An address that keeps guessing across accounts is closed too.
+    guesser = app.server.test_client()
+    guesser.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    for i in range(20):
+        _sign_in(guesser, f"nobody{i}", "guess guess guess")
+    assert _sign_in(guesser, "nikos", TEST_PASSWORD).status_code == 429
+
+
+def test_signed_in_callbacks_need_the_csrf_token(app, backend):
+    client = signed_in(app.server.test_client(), backend)
+    assert client.post("/_dash-update-component", json=KPI_CALLBACK).status_code == 403
+    forged = client.post("/_dash-update-component", json=KPI_CALLBACK,
+                         headers={"X-CSRFToken": "forged"})
+    assert forged.status_code == 403
+    good = client.post("/_dash-update-component", json=KPI_CALLBACK,
+                       headers=_csrf_header(client))
+    assert good.status_code == 200 and b"kpi-card" in good.data
+    # The sign-in form refuses a post without its token.
+    refused = client.post("/login", data={"name": "x", "password": "y"})
+    assert refused.status_code == 400
+
+
+def test_an_alarm_action_records_the_signed_in_user(app, backend):
+    from ingest.workers import Workers
+
+    workers = Workers(backend.redis, backend.engine, backend.config, seed=1).start()
+    try:
+        backend.redis.xadd(streams.ALARMS, {
+            "event": "raised", "alarm_id": "acc-1", "device_id": "water_meter-avlida-00001",
+            "domain": "water", "severity": "major", "type": "t", "message": "m",
+            "ts": "2026-11-22T10:00:00+00:00"})
+        client = signed_in(app.server.test_client(), backend, "operator")
+        answer = client.post("/_dash-update-component", headers=_csrf_header(client), json={
+            "output": "..console-msg.children...console-msg.className..",
+            "outputs": [{"id": "console-msg", "property": "children"},
+                        {"id": "console-msg", "property": "className"}],
+            "inputs": [{"id": "ack-selected", "property": "n_clicks", "value": 1}],
+            "state": [{"id": "alarm-grid", "property": "selectedRows",
+                       "value": [{"alarm_id": "acc-1"}]},
+                      {"id": "page-lang", "property": "data", "value": "en"}],
+            "changedPropIds": ["ack-selected.n_clicks"]})
+        assert answer.status_code == 200, answer.data
+        with backend.engine.connect() as conn:
+            who = conn.execute(select(AlarmEvent.user).where(
+                AlarmEvent.alarm_id == "acc-1", AlarmEvent.event == "acknowledged")).scalar()
+        assert who == "test-operator"
+    finally:
+        workers.shutdown()
+
+
+def test_display_token_signs_a_screen_in_until_revoked(app, backend):
+    token, raw = users.create_display_token(backend.engine, "Control room", "test")
+    screen = app.server.test_client()
+    entry = screen.get(f"/display/{raw}?mode=wall&rotate=30")
+    assert entry.status_code == 302 and entry.headers["Location"] == "/?mode=wall&rotate=30"
+    assert screen.get("/").status_code == 200
+    assert screen.get("/reports").status_code == 403  # read-only: no reports
+    # The session is lost (restart, expiry): the stored token signs the screen in again.
+    screen.delete_cookie("cityops_session")
+    assert screen.get("/").status_code == 200
+    assert screen.get_cookie(DISPLAY_COOKIE) is not None
+    users.revoke_display_token(backend.engine, token.id)
+    time.sleep(PRINCIPAL_TTL_S + 0.5)  # every web worker re-reads tokens this often
+    assert screen.get("/").headers["Location"] == "/login?revoked=1"
+    assert screen.post("/_dash-update-component", json=KPI_CALLBACK).status_code == 401
+    assert app.server.test_client().get(f"/display/{raw}").headers["Location"] \
+        == "/login?revoked=1"
+
+
+def test_next_after_sign_in_stays_on_this_site(app, backend):
+    users.create_user(backend.engine, "eleni", "operator", TEST_PASSWORD)
+    client = app.server.test_client()
+    token = _form_token(client)
+    answer = client.post("/login?next=//evil.example/x", data={
+        "name": "eleni", "password": TEST_PASSWORD, "csrf_token": token})
+    assert answer.headers["Location"] == "/"
+
+
+def test_cli_creates_a_user_whose_printed_password_signs_in(app, backend):
+    result = app.server.test_cli_runner().invoke(args=[
+        "users", "create", "sofia", "--role", "department_head", "--domains", "water"])
+    assert result.exit_code == 0, result.output
+    password = result.output.rsplit(" ", 1)[1].strip()
+    assert users.authenticate(backend.engine, "sofia", password).domains == ("water",)
+    bad = app.server.test_cli_runner().invoke(args=[
+        "users", "create", "sofia2", "--role", "department_head"])
+    assert bad.exit_code != 0 and "user_need_domains" in bad.output

@@ -1,0 +1,234 @@
+"""Every registered page, callback, route and download, for each role and for nobody signed
+in: allowed or refused exactly as the roles table says, and a refusal carries no data.
+
+The expectations are written out here by hand (pages) or follow from where a callback's
+outputs live (callbacks), not read from access/policy.py: the test must be able to catch a
+wrong grant there."""
+
+from __future__ import annotations
+
+import dash
+import pytest
+from flask import g
+
+from access import users
+from access.policy import Principal
+from tests.integration.helpers import signed_in
+
+ROLES = ("admin", "operator", "department_head", "official", "display")
+STAFF = frozenset(ROLES)
+HEAD_DOMAINS = ("flood", "air")  # the department head of these tests: civil protection
+EVERYONE = STAFF | {None}
+FLOOD_DEVICE, WATER_DEVICE = "hydro_station-lilantio-00001", "water_meter-avlida-00001"
+
+# Page -> who may open it. Written out; a page registered without a line here fails the test.
+PAGES = {
+    "/": STAFF, "/map": STAFF, "/alarms": STAFF, "/city": STAFF,
+    "/reports": {"admin", "operator", "department_head"},
+    "/admin": {"admin"},
+    "/public": EVERYONE,
+    f"/devices/{FLOOD_DEVICE}": {"admin", "operator", "department_head", "official"},
+    f"/devices/{WATER_DEVICE}": {"admin", "operator", "official"},
+}
+DOMAIN_PAGE_ROLES = {"admin", "operator", "official", "display"}  # + the head in own domains
+# Callbacks that change state: only those who handle alarms (the head in own domains).
+ACTION_OUTPUTS = {"console-msg", "detail-msg"}
+ACTORS = {"admin", "operator", "department_head"}
+# What a scoped callback is asked about in this test: always something the head does not own.
+SCOPE_VALUES = {("domain-id", "data"): "water", ("device-id", "data"): WATER_DEVICE,
+                ("report-domain", "value"): "water",
+                ("report-kept", "data"): {"request": {"domain": "water"}, "lang": "en"}}
+# Routes (not pages, not Dash's own files) -> who may call them, with a URL to call.
+ROUTES = {
+    "map_positions": ("/api/v1/map/water.pbf", STAFF),
+    "device_detail": (f"/api/v1/devices/{WATER_DEVICE}", STAFF),
+    "alarm_panel": ("/api/v1/alarms/panel", STAFF),
+    "alarm_events": ("/api/v1/alarms/events", STAFF),
+    "access.login": ("/login", EVERYONE),
+    "access.logout": (None, STAFF),  # POST; checked in test_access.py
+    "access.display_sign_in": (None, EVERYONE),  # checked in test_access.py
+    "telemetry_http.post_telemetry": (None, EVERYONE),  # devices post; checked elsewhere
+}
+
+
+def expected_pages(config) -> dict[str, set]:
+    pages = {path: set(roles) for path, roles in PAGES.items()}
+    for d in config.domains:
+        roles = DOMAIN_PAGE_ROLES | ({"department_head"} if d.id in HEAD_DOMAINS else set())
+        pages[f"/domains/{d.id}"] = roles
+    return pages
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory, config):
+    """One app on SQLite + embedded Redis with a signed-in client per role."""
+    from app import create_app
+    from data_access.db import make_engine, upgrade_schema
+    from data_access.redis_conn import shutdown_embedded
+    from data_access.seed import seed_devices
+    from data_access.settings import Settings
+
+    settings = Settings(var_dir=tmp_path_factory.mktemp("matrix") / "var")
+    engine = make_engine(settings)
+    upgrade_schema(engine)
+    seed_devices(engine, config, None, settings.seed)
+    app = create_app(settings)
+    store = app.server.extensions["cityops"]
+    clients = {None: app.server.test_client()}
+    for role in ROLES:
+        client = app.server.test_client()
+        if role == "display":
+            _, raw = users.create_display_token(store.engine, "matrix wall", "test")
+            assert client.get(f"/display/{raw}").status_code == 302
+        else:
+            signed_in(client, store, role, HEAD_DOMAINS if role == "department_head" else ())
+        clients[role] = client
+    clients[None].get("/login")  # the router's callbacks exist after the first request
+    yield app, store, clients
+    engine.dispose()
+    shutdown_embedded(settings)
+
+
+def _csrf(client) -> dict:
+    client.get("/")  # a page sets the token cookie for the signed-in
+    cookie = client.get_cookie("_csrf_token")
+    return {"X-CSRFToken": cookie.value} if cookie else {}
+
+
+def test_every_page_has_an_expectation(world, config):
+    registered = set()
+    for page in dash.page_registry.values():
+        template = page.get("path_template")
+        registered |= ({f"/devices/{FLOOD_DEVICE}", f"/devices/{WATER_DEVICE}"}
+                       if template else {page["path"]})
+    assert registered == set(expected_pages(config))
+
+
+@pytest.mark.parametrize("role", [None, *ROLES])
+def test_pages_open_only_for_their_roles(world, config, role):
+    app, _, clients = world
+    client = clients[role]
+    headers = _csrf(client)
+    for path, roles in expected_pages(config).items():
+        page = client.get(path + "?lang=en")
+        route = client.post("/_dash-update-component", headers=headers, json={
+            "output": ".._pages_content.children..._pages_store.data..",
+            "outputs": [{"id": "_pages_content", "property": "children"},
+                        {"id": "_pages_store", "property": "data"}],
+            "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
+                       {"id": "_pages_location", "property": "search", "value": "?lang=en"}],
+            "changedPropIds": ["_pages_location.pathname"], "state": []})
+        if role in roles:
+            assert page.status_code == 200, (role, path)
+            assert route.status_code == 200 and b"_pages_content" in route.data, (role, path)
+        elif role is None:
+            assert page.status_code == 302 and "/login?next=" in page.headers["Location"]
+            assert route.status_code == 401 and b"_pages_content" not in route.data, path
+        else:
+            assert page.status_code == 403, (role, path)
+            assert route.status_code == 403 and b"_pages_content" not in route.data, (role, path)
+
+
+def _component_ids(node, found: set) -> set:
+    if isinstance(node, list | tuple):
+        for child in node:
+            _component_ids(child, found)
+    elif hasattr(node, "to_plotly_json"):
+        if getattr(node, "id", None) is not None:
+            found.add(str(node.id))
+        _component_ids(getattr(node, "children", None), found)
+    return found
+
+
+def _pages_of_outputs(app, config) -> dict[str, set[str]]:
+    """Component id -> the pages whose layout holds it (drawn as an admin would see them,
+    scoped pages for the domain the head does not own)."""
+    where: dict[str, set[str]] = {}
+    pages = expected_pages(config)
+    for page in dash.page_registry.values():
+        paths = [f"/devices/{WATER_DEVICE}"] if page.get("path_template") else [page["path"]]
+        for path in paths:
+            if page.get("domain") not in (None, "water"):
+                continue
+            with app.server.test_request_context(path + "?lang=en"):
+                g.principal = Principal("matrix", "admin")
+                layout = page["layout"]
+                kwargs = {"device_id": WATER_DEVICE} if page.get("path_template") else {}
+                tree = layout(lang="en", **kwargs) if callable(layout) else layout
+            for cid in _component_ids(tree, set()):
+                where.setdefault(cid, set()).add(path)
+            assert path in pages
+    return where
+
+
+def _payload(key: str, spec: dict) -> dict:
+    def item(dep: dict) -> dict:
+        return {"id": dep["id"], "property": dep["property"],
+                "value": SCOPE_VALUES.get((dep["id"], dep["property"]))}
+
+    outputs = [{"id": o.rsplit(".", 1)[0], "property": o.rsplit(".", 1)[1]}
+               for o in key.strip(".").split("...")] if "." in key else []
+    return {"output": key, "outputs": outputs if len(outputs) != 1 else outputs[0],
+            "inputs": [item(d) for d in spec["inputs"]],
+            "state": [item(d) for d in spec.get("state", [])],
+            "changedPropIds": [f"{spec['inputs'][0]['id']}.{spec['inputs'][0]['property']}"]}
+
+
+def _callback_expectation(key: str, spec: dict, where: dict, config) -> set:
+    output_ids = {o.rsplit(".", 1)[0] for o in key.split("@")[0].strip(".").split("...")}
+    if output_ids & ACTION_OUTPUTS:
+        return set(ACTORS)
+    pages = expected_pages(config)
+    roles: set = set()
+    for cid in output_ids:
+        for path in where.get(cid, ()):
+            roles |= pages[path]
+    scoped = any((d["id"], d["property"]) in SCOPE_VALUES
+                 for d in [*spec["inputs"], *spec.get("state", [])])
+    return roles - {"department_head"} if scoped else roles
+
+
+@pytest.mark.parametrize("role", [None, *ROLES])
+def test_callbacks_answer_only_their_roles(world, config, role):
+    app, _, clients = world
+    where = _pages_of_outputs(app, config)
+    client = clients[role]
+    headers = _csrf(client)
+    checked = 0
+    for key, spec in app.callback_map.items():
+        if "callback" not in spec or "_pages_content" in key:
+            continue  # clientside (never reaches the server) / the router (test above)
+        expected = _callback_expectation(key, spec, where, config)
+        assert expected, f"callback {key} has outputs on no page"
+        answer = client.post("/_dash-update-component", json=_payload(key, spec),
+                             headers=headers)
+        if role in expected:
+            assert answer.status_code not in (401, 403), (role, key, answer.data[:200])
+        else:
+            assert answer.status_code == (401 if role is None else 403), (role, key)
+            assert set(answer.get_json()) == {"error", "detail"}  # no data, only the refusal
+        checked += 1
+    assert checked >= 25  # the app has that many server callbacks before the admin page
+
+
+@pytest.mark.parametrize("role", [None, *ROLES])
+def test_routes_and_downloads_answer_only_their_roles(world, role):
+    app, _, clients = world
+    client = clients[role]
+    declared = {rule.endpoint for rule in app.server.url_map.iter_rules()}
+    from access.guard import PAGE_ENDPOINTS, STATIC_ENDPOINTS
+
+    unchecked = declared - set(ROUTES) - PAGE_ENDPOINTS - STATIC_ENDPOINTS - {
+        "/_dash-update-component"}
+    public_routes = {e for e in unchecked if e.startswith("public")}
+    assert unchecked == public_routes, f"routes without an expectation: {unchecked}"
+    for endpoint, (url, roles) in ROUTES.items():
+        if url is None:
+            continue
+        answer = client.get(url, buffered=False)
+        status = answer.status_code
+        answer.close()  # the alarm event stream never ends by itself
+        if role in roles:
+            assert status not in (401, 403), (role, endpoint)
+        else:
+            assert status == (401 if role is None else 403), (role, endpoint)
