@@ -135,7 +135,8 @@ def login() -> Response | str | tuple[str, int]:
     user = users.authenticate(current_store().engine, name, request.form.get("password", ""))
     if user is None:
         throttle.failed(name, _client_address())
-        return _login_page(lang, t("login_failed", lang), "error", name), 401
+        # 200, as any form that asks again (a 401 would need an HTTP auth challenge).
+        return _login_page(lang, t("login_failed", lang), "error", name)
     sign_in(f"u:{user.id}", user.principal())
     return redirect(_safe_next(request.args.get("next")))
 
