@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app import ServerThread
+from bench.signin import sign_in_browser
 from data_access import streams
 from data_access.db import make_engine, upgrade_schema
 from data_access.redis_conn import connect, shutdown_embedded
@@ -70,6 +71,7 @@ def run(browser, url: str, store, pages: int, alarms: int, tag: str,
                 for _ in range(pages)]
     opened = []
     for context in contexts:
+        sign_in_browser(context, store.engine, url)
         page = context.new_page()
         page.goto(url + "/?lang=en")
         page.wait_for_selector("#alarm-list", timeout=60_000)

@@ -33,6 +33,7 @@ from pathlib import Path
 import orjson
 import requests
 
+from bench.signin import signed_in_headers
 from data_access.city_config import load_config
 from data_access.db import make_engine, upgrade_schema
 from data_access.redis_conn import connect, redis_url, shutdown_embedded
@@ -86,8 +87,9 @@ class Connection:
     request on a kept-alive connection the server has just closed is retried once on a new
     one."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, headers: dict[str, str]) -> None:
         self.host, self.port = host, port
+        self.extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())  # signed-in screen
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
@@ -106,7 +108,8 @@ class Connection:
 
     async def _exchange(self, path: str, body: bytes) -> tuple[int, bytes]:
         head = (f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
-                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+                f"{self.extra}\r\n")
         self.writer.write(head.encode() + body)
         await self.writer.drain()
         status_line = await self.reader.readuntil(b"\r\n")
@@ -126,9 +129,9 @@ class Connection:
         self.reader = self.writer = None
 
 
-async def client(port: int, domain: str, lang: str, until: float, out: list,
-                 errors: list) -> None:
-    conn = Connection("127.0.0.1", port)
+async def client(port: int, headers: dict[str, str], domain: str, lang: str, until: float,
+                 out: list, errors: list) -> None:
+    conn = Connection("127.0.0.1", port, headers)
     await asyncio.sleep(random.uniform(0, PERIOD_S))  # screens do not all open at once
     n = 0
     while time.time() < until:
@@ -151,12 +154,12 @@ async def client(port: int, domain: str, lang: str, until: float, out: list,
     conn.close()
 
 
-async def load(port: int, clients: int, seconds: float, domains: list[str]) -> tuple[
-        list[float], list[str]]:
+async def load(port: int, headers: dict[str, str], clients: int, seconds: float,
+               domains: list[str]) -> tuple[list[float], list[str]]:
     latencies: list[float] = []
     errors: list[str] = []
     until = time.time() + seconds
-    await asyncio.gather(*(client(port, domains[i % len(domains)],
+    await asyncio.gather(*(client(port, headers, domains[i % len(domains)],
                                   ("el", "en")[i // len(domains) % 2], until, latencies, errors)
                            for i in range(clients)))
     return latencies, errors
@@ -172,23 +175,25 @@ def serve(env: dict, port: int) -> subprocess.Popen:
     deadline = time.time() + 60
     while time.time() < deadline:
         with contextlib.suppress(requests.RequestException):
-            if requests.get(f"http://127.0.0.1:{port}/domains/traffic", timeout=5).ok:
+            if requests.get(f"http://127.0.0.1:{port}/login", timeout=5).ok:
                 return proc
         time.sleep(0.5)
     proc.kill()
     raise RuntimeError("gunicorn did not start")
 
 
-def run_mode(mode: str, env: dict, clients: int, seconds: float, domains: list[str]) -> Result:
+def run_mode(mode: str, env: dict, engine, clients: int, seconds: float,
+             domains: list[str]) -> Result:
     port = free_port()
     proc = serve({**env, "CITYOPS_CACHE": mode}, port)
     url = f"http://127.0.0.1:{port}"
     try:
+        headers = signed_in_headers(engine, url)  # the screens are signed-in wall displays
         for d in domains:  # warm: imports, first queries
             for lang in ("el", "en"):
                 requests.post(f"{url}/_dash-update-component", json=payload(d, lang, 0),
-                              timeout=60)
-        latencies, errors = asyncio.run(load(port, clients, seconds, domains))
+                              headers=headers, timeout=60)
+        latencies, errors = asyncio.run(load(port, headers, clients, seconds, domains))
         if errors:
             kinds = {e: errors.count(e) for e in sorted(set(errors))}
             print(f"  cache {mode} errors: {kinds}", file=sys.stderr)
@@ -213,7 +218,7 @@ def prepare(settings: Settings):
     backfill(engine, config, load_sim_devices(engine), settings.seed, days=2)
     workers = Workers(connect(settings), engine, config, seed=settings.seed).start()
     time.sleep(5)  # every device reports once
-    return config, workers
+    return config, workers, engine
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -229,14 +234,14 @@ def main(argv: list[str] | None = None) -> int:
           f"one KPI refresh each every {PERIOD_S:g} s for {args.seconds:g} s per mode")
     with tempfile.TemporaryDirectory(prefix="cityops-kpi-bench-") as tmp:
         settings = Settings(var_dir=Path(tmp) / "var")
-        config, workers = prepare(settings)
+        config, workers, engine = prepare(settings)
         env = {**os.environ, "CITYOPS_VAR_DIR": str(settings.var_dir),
                "DATABASE_URL": settings.sql_url, "REDIS_URL": redis_url(settings)}
         domains = [d.id for d in config.domains]
         results = []
         try:
             for mode in ("on", "off"):
-                result = run_mode(mode, env, args.clients, args.seconds, domains)
+                result = run_mode(mode, env, engine, args.clients, args.seconds, domains)
                 results.append(result)
                 print(f"  cache {mode}: {len(result.latencies_ms)} answers, "
                       f"{result.errors} errors", file=sys.stderr)

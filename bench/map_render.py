@@ -32,6 +32,7 @@ import dash_leaflet as dl
 from dash import Dash, Input, Output, dcc, html
 
 from app import ServerThread
+from bench.signin import sign_in_browser
 from data_access import streams
 from data_access.db import make_engine, upgrade_schema
 from data_access.redis_conn import shutdown_embedded
@@ -142,8 +143,11 @@ DRAWN = """(glyphs) => {
 }"""
 
 
-def measure(browser, url: str, glyphs: list[str], is_map_data, is_refresh, change) -> tuple:
+def measure(browser, url: str, glyphs: list[str], is_map_data, is_refresh, change,
+            sign_in=None) -> tuple:
     context = browser.new_context(viewport=VIEWPORT)
+    if sign_in is not None:
+        sign_in(context)  # before the clock starts: a screen is signed in once, not per view
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
@@ -216,22 +220,28 @@ def run_size(browser, n: int) -> list[Figures]:
         base.start()
         out = []
         # Screens visit a running server: warm it (caches, imports) with one visit each first.
+        def sign_in(context) -> None:
+            sign_in_browser(context, store.engine, ours.url)
+
         for url in (ours.url + "/?lang=en", base.url + "/"):
-            warm = browser.new_page()
+            warm_context = browser.new_context()
+            sign_in(warm_context)
+            warm = warm_context.new_page()
             warm.goto(url)
             with contextlib.suppress(Exception):  # a page too slow to warm is measured as such
                 warm.wait_for_function(DRAWN, arg=glyphs, timeout=TIMEOUT_S * 1000)
-            warm.close()
-        for name, url, is_data, is_refresh, seed in (
+            warm_context.close()
+        for name, url, is_data, is_refresh, seed, signer in (
             ("CityOps (geobuf once + status deltas)", ours.url + "/?lang=en",
              lambda u: "/api/v1/map/" in u or "_dash-update-component" in u or "_dash-layout" in u,
-             ours_refresh, 1),
+             ours_refresh, 1, sign_in),
             ("naive (GeoJSON re-sent every refresh)", base.url + "/",
-             lambda u: "_dash-update-component" in u or "_dash-layout" in u, naive_refresh, 2),
+             lambda u: "_dash-update-component" in u or "_dash-layout" in u, naive_refresh, 2,
+             None),
         ):
             first, size, refresh, refresh_bytes = measure(
                 browser, url, glyphs, is_data, is_refresh,
-                lambda seed=seed: make_offline(store, ids, 0.01, seed))
+                lambda seed=seed: make_offline(store, ids, 0.01, seed), signer)
             out.append(Figures(name, n, first, size, refresh, refresh_bytes))
             print(f"  {n:,} {name}: first {first}, {size:,} B, refresh {refresh} ms",
                   file=sys.stderr)
