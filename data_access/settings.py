@@ -33,6 +33,7 @@ class Settings:
     secret_key: str = ""  # signs CSRF tokens; empty: one made on first start under var/
     secure_cookies: bool = False  # on behind HTTPS: cookies only travel encrypted
     session_hours: int = 12  # a shift; each request renews it
+    ingest_keys: tuple[str, ...] = ()  # bearer keys for HTTP telemetry (none: demo only)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -59,6 +60,8 @@ class Settings:
             secret_key=env.get("CITYOPS_SECRET_KEY", "").strip(),
             secure_cookies=_on(env, "CITYOPS_SECURE_COOKIES", "off"),
             session_hours=int(env.get("CITYOPS_SESSION_HOURS", "12")),
+            ingest_keys=tuple(k.strip() for k in env.get("CITYOPS_INGEST_KEYS", "").split(",")
+                              if k.strip()),
         )
 
     @property

@@ -7,6 +7,8 @@ it goes to the dead-letter stream itself, and the caller gets the reason.
 
 from __future__ import annotations
 
+import hmac
+
 import orjson
 from flask import Blueprint, current_app, jsonify, request
 
@@ -37,9 +39,25 @@ def _deadletter(r, raw: bytes, reason: str, detail: str) -> None:
     pipe.execute()
 
 
+def refusal(settings) -> str | None:
+    """Why this request may not post telemetry, or None. Devices and gateways present one of
+    CITYOPS_INGEST_KEYS as `Authorization: Bearer <key>`; with no keys set, only the demo
+    accepts posts without one (a city's installation must not take readings from anyone)."""
+    if not settings.ingest_keys:
+        return None if settings.demo else "no ingest keys are set (CITYOPS_INGEST_KEYS)"
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not any(
+            hmac.compare_digest(key.encode(), k.encode()) for k in settings.ingest_keys):
+        return "missing or unknown ingest key (Authorization: Bearer <key>)"
+    return None
+
+
 @blueprint.post("/api/v1/telemetry")
 def post_telemetry():
-    r = current_app.extensions["cityops"].redis
+    store = current_app.extensions["cityops"]
+    if (why := refusal(store.settings)) is not None:
+        return jsonify(error="unauthorized", detail=why), 401
+    r = store.redis
     if (request.content_length or 0) > MAX_BODY:
         return jsonify(error="oversized", detail=f"body over {MAX_BODY} bytes"), 413
     raw = request.get_data(cache=False)

@@ -27,3 +27,25 @@ def test_posted_readings_are_stored_and_garbage_is_deadlettered(backend):
     reasons = [f[b"reason"] for _, f in backend.redis.xrange(streams.DEADLETTER)]
     assert reasons == [b"non_numeric", b"not_json"]
     assert backend.redis.xrange(streams.DEADLETTER)[-1][1][b"body"] == b"fill=12"
+
+
+def test_with_ingest_keys_only_a_known_key_may_post(backend):
+    from dataclasses import replace
+
+    from app import create_app
+
+    settings = replace(backend.settings, ingest_keys=("gw-key-1", "gw-key-2"))
+    client = create_app(settings).server.test_client()
+    reading = {"device_id": "bin_sensor-chalkida-00001", "values": {"fill_level": 40},
+               "ts": datetime.now(UTC).isoformat()}
+    missing = client.post("/api/v1/telemetry", json=reading)
+    wrong = client.post("/api/v1/telemetry", json=reading,
+                        headers={"Authorization": "Bearer guessed"})
+    assert missing.status_code == wrong.status_code == 401
+    assert "ingest key" in wrong.json["detail"]
+    assert backend.redis.xlen(streams.TELEMETRY) == 0  # nothing entered
+    ok = client.post("/api/v1/telemetry", json=reading,
+                     headers={"Authorization": "Bearer gw-key-2"})
+    assert ok.status_code == 202
+    outside_demo = create_app(replace(backend.settings, demo=False)).server.test_client()
+    assert outside_demo.post("/api/v1/telemetry", json=reading).status_code == 401
