@@ -30,6 +30,8 @@ from callbacks import (
     live,
     map_data,
     map_view,
+    open_data,
+    public_page,
     reports,
 )
 from components.display_mode import MODE_COOKIE, MODES
@@ -88,6 +90,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         city_page.register(app)
     with callbacks_need(app, Rule(REPORTS, scope=("report-domain", "value"))):
         reports.register(app)
+    public_page.register(app)  # the citizens' view: public, declared inside
+    open_data.register(app)  # open-data files and API: public, rate-limited, declared inside
     _register_cli(server)
     return app
 

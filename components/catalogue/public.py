@@ -37,6 +37,7 @@ TEXT: dict[str, dict[str, str]] = {
     "public_flood_calm": {"el": "Καμία ένδειξη κινδύνου στους σταθμούς.",
                           "en": "No sign of danger at the stations."},
     "public_flood_city": {"el": "Όλος ο δήμος", "en": "Whole municipality"},
+    "public_flood_units": {"el": "Ανά δημοτική ενότητα", "en": "By municipal unit"},
     "public_stations": {"el": "{n} από {total} σταθμούς αναφέρουν",
                         "en": "{n} of {total} stations reporting"},
     # downloads and terms
