@@ -22,6 +22,7 @@ from access import setup as access_setup
 from access.policy import CITY_VIEW, DEVICE_VIEW, DOMAIN_VIEW, OPS_VIEW, PUBLIC, REPORTS
 from access.rules import Rule, callbacks_need, protect_route
 from callbacks import (
+    admin,
     alarm_console,
     alarm_push,
     city_page,
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         city_page.register(app)
     with callbacks_need(app, Rule(REPORTS, scope=("report-domain", "value"))):
         reports.register(app)
+    admin.register(app)  # users and wall screens: USERS_ADMIN, declared inside
     public_page.register(app)  # the citizens' view: public, declared inside
     open_data.register(app)  # open-data files and API: public, rate-limited, declared inside
     _register_cli(server)

@@ -1,0 +1,83 @@
+"""Users and wall screens, for administrators: who may sign in with which role (and, for a
+department head, which domains), and the sign-in addresses of the control room's screens.
+
+Laptop first (the admin's desk): the table of users beside the forms that change them,
+then the screens. A new password or screen address is shown once, in the form that made it.
+"""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from access.policy import USERS_ADMIN
+from access.users import list_display_tokens, list_users
+from components.admin import (
+    edit_user_form,
+    new_user_form,
+    token_form,
+    token_grid,
+    token_rows,
+    user_grid,
+    user_rows,
+)
+from components.display_mode import resolve_mode
+from components.i18n import resolve_language, t
+from components.shell import page_shell
+from data_access.app_context import current_store
+
+dash.register_page(__name__, path="/admin", name="Admin", order=9,
+                   nav_label={"el": t("nav_admin", "el"), "en": t("nav_admin", "en")},
+                   access=USERS_ADMIN)
+
+
+def times(store, lang: str) -> str:
+    """The tables' times are the city's: said once, not in every column's header."""
+    return t("admin_times", lang, tz=store.config.city.timezone)
+
+
+def users_section(store, lang: str) -> html.Div:
+    config = store.config
+    return html.Div(className="admin-block", children=[
+        html.Section(className="admin-table", **{"aria-labelledby": "admin-users-title"},
+                     children=[
+            html.H2(t("admin_users", lang), id="admin-users-title", className="admin-card-title"),
+            html.P(f'{t("admin_users_hint", lang)} {times(store, lang)}', className="admin-hint"),
+            html.Div(user_grid(user_rows(list_users(store.engine), config, lang), lang),
+                     className="admin-grid-wrap"),
+        ]),
+        html.Div(className="admin-side", children=[new_user_form(config, lang),
+                                                   edit_user_form(config, lang)]),
+    ])
+
+
+def tokens_section(store, lang: str) -> html.Div:
+    config = store.config
+    rows = token_rows(list_display_tokens(store.engine), config, lang)
+    return html.Div(className="admin-block", children=[
+        html.Section(className="admin-table", **{"aria-labelledby": "admin-tokens-title"},
+                     children=[
+            html.H2(t("admin_tokens", lang), id="admin-tokens-title",
+                    className="admin-card-title"),
+            html.P(f'{t("admin_tokens_hint", lang)} {times(store, lang)}',
+                   className="admin-hint"),
+            html.Div(token_grid(rows, lang),
+                     className="admin-grid-wrap admin-token-wrap"),
+        ]),
+        html.Div(className="admin-side", children=[token_form(lang)]),
+    ])
+
+
+def layout(lang: str | None = None, mode: str | None = None, **_query) -> html.Div:
+    store = current_store()
+    config = store.config
+    lang = resolve_language(lang, config.city.default_language)
+    body = [
+        html.H1(t("admin_title", lang), className="page-title"),
+        html.Div(className="admin-page", children=[users_section(store, lang),
+                                                   tokens_section(store, lang)]),
+        dcc.Store(id="admin-edit-target"),
+        dcc.Store(id="admin-token-id"),
+        dcc.Store(id="page-lang", data=lang),
+    ]
+    return page_shell(config, lang, "/admin", body, resolve_mode(mode))
