@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from access.identity import current_principal
+from access.policy import DOMAIN_VIEW, domains_for
 from components.i18n import t
 from data_access.city_config import CityConfig, text
 from data_access.kpis import KpiFigure
@@ -20,6 +22,8 @@ def format_number(value: float | None) -> str:
 
 def kpi_cards(figures: list[KpiFigure], config: CityConfig, lang: str) -> list[html.Div]:
     cards = []
+    who = current_principal()
+    opens = set(domains_for(who, DOMAIN_VIEW, [f.domain for f in figures]))
     for f in figures:
         domain = config.domain_by_id[f.domain]
         content = [
@@ -36,8 +40,10 @@ def kpi_cards(figures: list[KpiFigure], config: CityConfig, lang: str) -> list[h
             className="kpi-card",
             id=f"kpi-{f.domain}",
             style={"--domain-color": domain.color},
-            # The whole card opens the domain's page: a tap on a tablet, a click on a laptop.
+            # The whole card opens the domain's page: a tap on a tablet, a click on a laptop
+            # (for those whose role opens it; the others read the figure).
             children=dcc.Link(content, className="kpi-link",
-                              href=f"/domains/{f.domain}?lang={lang}"),
+                              href=f"/domains/{f.domain}?lang={lang}")
+            if f.domain in opens else html.Div(content, className="kpi-link"),
         ))
     return cards

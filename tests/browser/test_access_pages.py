@@ -54,7 +54,11 @@ def test_a_department_head_is_offered_only_their_domains(live_app, open_page):
     expect(page.locator(".domain-tab")).to_have_count(2)  # flood and air
     expect(page.locator(".nav-link", has_text="Reports")).to_be_visible()
     expect(page.locator(".nav-link", has_text="Admin")).to_have_count(0)
-    page.goto(live_app["url"] + "/domains/water?lang=en")
+    page.goto(live_app["url"] + "/?lang=en")  # the overview: every figure, links to own only
+    expect(page.locator("#kpi-water .kpi-value")).to_be_visible(timeout=10_000)
+    expect(page.locator("#kpi-flood a.kpi-link")).to_have_count(1)
+    expect(page.locator("#kpi-water a.kpi-link")).to_have_count(0)
+    page.goto(live_app["url"] + "/domains/water?lang=en")  # typed by hand: refused, no data
     expect(page.get_by_text("No access")).to_be_visible()
     assert [e for e in page.errors if "403" not in e] == []
 
