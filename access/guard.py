@@ -28,6 +28,7 @@ STATIC_ENDPOINTS = frozenset({
 PAGE_ENDPOINTS = frozenset({"/", "/<path:path>"})
 DASH_UPDATE = "/_dash-update-component"
 PAGES_LOCATION = "_pages_location"  # Dash pages' router: its callback draws the page asked for
+PAGES_ROUTER = ".._pages_content.children..._pages_store.data.."  # the router's output key
 OWN_ROUTES = {"access.login": Rule(PUBLIC), "access.display_sign_in": Rule(PUBLIC),
               "access.logout": Rule(SIGNED_IN)}
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -119,28 +120,34 @@ def device_domain(device_id: str) -> str:
 # -- callbacks -----------------------------------------------------------------------------
 
 
-def _values(body: dict) -> dict[tuple[str, str], object]:
-    """(component id, property) -> value of a callback request's inputs and states."""
-    found: dict[tuple[str, str], object] = {}
+def _values(body: dict) -> dict[tuple[str, str], list]:
+    """(component id, property) -> every value a callback request gives it (a crafted
+    request may repeat an input; each occurrence must pass)."""
+    found: dict[tuple[str, str], list] = {}
     for group in (body.get("inputs") or [], body.get("state") or []):
-        for item in group:
+        for item in group if isinstance(group, list) else []:
             for entry in item if isinstance(item, list) else [item]:
                 if isinstance(entry, dict) and "id" in entry:
-                    found[(str(entry["id"]), str(entry.get("property")))] = entry.get("value")
+                    key = (str(entry["id"]), str(entry.get("property")))
+                    found.setdefault(key, []).append(entry.get("value"))
     return found
 
 
 def callback_allowed(who: Principal | None, body: dict) -> bool:
+    """The callback named by the request's `output` (what Dash will run) against its rule;
+    Dash's page router against the page it is asked to draw."""
+    output = str(body.get("output", ""))
     values = _values(body)
-    if (PAGES_LOCATION, "pathname") in values:
-        return page_allowed(who, str(values[(PAGES_LOCATION, "pathname")] or "/"))
-    rule = rules_of(current_app).callbacks.get(str(body.get("output", "")))
+    if output == PAGES_ROUTER:
+        paths = values.get((PAGES_LOCATION, "pathname")) or ["/"]
+        return all(page_allowed(who, str(p or "/")) for p in paths)
+    rule = rules_of(current_app).callbacks.get(output)
     if rule is None:
         return False
-    domain = None
-    if rule.scope is not None:
-        domain = _scope_domain(rule, values.get(rule.scope))
-    return allowed(who, rule.permission, domain)
+    if rule.scope is None:
+        return allowed(who, rule.permission)
+    asked = values.get(rule.scope) or [None]
+    return all(allowed(who, rule.permission, _scope_domain(rule, v)) for v in asked)
 
 
 def _scope_domain(rule: Rule, value: object) -> str:

@@ -232,3 +232,28 @@ def test_routes_and_downloads_answer_only_their_roles(world, role):
             assert status not in (401, 403), (role, endpoint)
         else:
             assert status == (401 if role is None else 403), (role, endpoint)
+
+
+def test_a_crafted_callback_request_cannot_borrow_another_scope_or_page(world):
+    """A department head (flood, air) asks for water's KPIs by repeating the scope input with
+    an allowed value, or by naming a public page next to a protected callback: refused."""
+    _, _, clients = world
+    client = clients["department_head"]
+    headers = _csrf(client)
+    water_kpis = {"output": "..domain-kpis.children...domain-panels.children...domain-overlay"
+                            ".children..",
+                  "inputs": [{"id": "live-tick", "property": "n_intervals", "value": 1},
+                             {"id": "domain-id", "property": "data", "value": "flood"}],
+                  "state": [{"id": "domain-id", "property": "data", "value": "water"},
+                            {"id": "page-lang", "property": "data", "value": "en"}]}
+    assert client.post("/_dash-update-component", json=water_kpis,
+                       headers=headers).status_code == 403
+    water_kpis["inputs"] = [{"id": "_pages_location", "property": "pathname",
+                             "value": "/public"}]
+    assert client.post("/_dash-update-component", json=water_kpis,
+                       headers=headers).status_code == 403
+    nobody = clients[None]
+    admin_grid = {"output": "admin-user-grid.rowData",
+                  "inputs": [{"id": "_pages_location", "property": "pathname",
+                              "value": "/public"}], "state": []}
+    assert nobody.post("/_dash-update-component", json=admin_grid).status_code == 401
