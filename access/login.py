@@ -104,8 +104,8 @@ def _lang() -> str:
 
 def _safe_next(target: str | None) -> str:
     """Only a path on this site: `next` must not send anyone to another host."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return "/"
+    if not target or not target.startswith("/") or target[1:2] in ("/", "\\"):
+        return "/"  # "//host" and "/\\host" both lead off the site in a browser
     parts = urlsplit(target)
     return parts.path + (f"?{parts.query}" if parts.query else "")
 

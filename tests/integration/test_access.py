@@ -176,6 +176,9 @@ def test_next_after_sign_in_stays_on_this_site(app, backend):
     answer = client.post("/login?next=//evil.example/x", data={
         "name": "eleni", "password": TEST_PASSWORD, "csrf_token": token})
     assert answer.headers["Location"] == "/"
+    sneaky = client.post("/login?next=/%5Cevil.example/x", data={
+        "name": "eleni", "password": TEST_PASSWORD, "csrf_token": _form_token(client)})
+    assert sneaky.headers["Location"] == "/"
 
 
 def test_cli_creates_a_user_whose_printed_password_signs_in(app, backend):
