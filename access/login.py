@@ -42,7 +42,8 @@ _principals: dict[str, tuple[float, Principal | None]] = {}
 
 
 class Account(UserMixin):
-    """Flask-Login's view of a principal: `u:<id>` for users, `d:<id>` for display tokens."""
+    """Flask-Login's view of a principal: `u:<id>:<password stamp>` for users, `d:<id>` for
+    display tokens."""
 
     def __init__(self, key: str, principal: Principal) -> None:
         self.key, self.principal = key, principal
@@ -62,13 +63,14 @@ def load_account(key: str) -> Account | None:
 
 
 def _lookup(key: str) -> Principal | None:
-    kind, _, number = key.partition(":")
+    kind, _, rest = key.partition(":")
+    number, _, stamp = rest.partition(":")
     if not number.isdigit():
         return None
     engine = current_store().engine
-    if kind == "u":
+    if kind == "u":  # the stamp must match: a password reset ends older sessions
         user = users.active_user(engine, int(number))
-        return user.principal() if user else None
+        return user.principal() if user and user.stamp == stamp else None
     if kind == "d":
         token = users.display_token(engine, int(number))
         return token.principal() if token else None
@@ -137,7 +139,7 @@ def login() -> Response | str | tuple[str, int]:
         throttle.failed(name, _client_address())
         # 200, as any form that asks again (a 401 would need an HTTP auth challenge).
         return _login_page(lang, t("login_failed", lang), "error", name)
-    sign_in(f"u:{user.id}", user.principal())
+    sign_in(user.session_key, user.principal())
     return redirect(_safe_next(request.args.get("next")))
 
 

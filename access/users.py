@@ -35,9 +35,14 @@ class UserView:
     active: bool
     created_at: datetime
     last_login_at: datetime | None
+    stamp: str = ""  # changes with the password: sessions signed in before a reset end
 
     def principal(self) -> Principal:
         return Principal(self.name, self.role, frozenset(self.domains), user_id=self.id)
+
+    @property
+    def session_key(self) -> str:
+        return f"u:{self.id}:{self.stamp}"
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,8 @@ def _first(engine: Engine, query: Select):
 
 def _view(u: User) -> UserView:
     return UserView(u.id, u.name, u.full_name, u.role, tuple(u.domains or ()), u.active,
-                    u.created_at, u.last_login_at)
+                    u.created_at, u.last_login_at,
+                    hashlib.sha256(u.password_hash.encode()).hexdigest()[:16])
 
 
 def _token_view(t: DisplayToken) -> TokenView:
