@@ -60,13 +60,13 @@ def header(config: CityConfig, lang: str, active_path: str) -> html.Header:
             html.Nav(nav_links(lang, active_path, config), className="nav",
                      **{"aria-label": "main"}),
             html.Div(className="header-right", children=[
-                user_box(lang),
                 # Counts by severity on every page, pushed live; a tap opens the console.
                 dcc.Link(id="shell-alarms", className="shell-alarms", href=f"/alarms?lang={lang}",
                          children=[], title=t("alarms", lang)),
                 html.Time(id="clock", className="clock", **{"data-tz": config.city.timezone}),
                 html.Div(switch, className="lang-switch", role="group",
                          **{"aria-label": t("language", lang)}),
+                user_box(lang),
             ]),
         ],
     )
@@ -81,7 +81,8 @@ def user_box(lang: str) -> html.Div:
         html.Span(who.name, className="user-name", title=t(f"role_{who.role}", lang)),
         html.Form(method="post", action="/logout", className="logout-form", children=[
             dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
-            html.Button(t("logout", lang), type="submit", className="logout-button"),
+            html.Button(t("logout", lang), type="submit", className="logout-button",
+                        title=t("signed_in_as", lang, name=who.name)),
         ]),
     ])
 
