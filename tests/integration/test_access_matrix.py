@@ -222,6 +222,9 @@ def test_routes_and_downloads_answer_only_their_roles(world, role):
         "/_dash-update-component"}
     public_routes = {e for e in unchecked if e.startswith("public")}
     assert unchecked == public_routes, f"routes without an expectation: {unchecked}"
+    for rule in app.server.url_map.iter_rules():
+        if rule.endpoint in public_routes and not rule.arguments:  # open data: for anyone
+            assert client.get(rule.rule).status_code not in (401, 403), (role, rule.rule)
     for endpoint, (url, roles) in ROUTES.items():
         if url is None:
             continue
