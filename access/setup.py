@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import Flask
 from flask_session import Session
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from access import guard, login
 from access.throttle import init_limits
@@ -19,6 +20,11 @@ from data_access.store import Store
 
 def install(server: Flask, store: Store) -> None:
     settings = store.settings
+    if settings.proxy_hops:
+        # Behind a reverse proxy the client is in X-Forwarded-For: limits count per visitor,
+        # not per proxy, and Secure cookies see the original https.
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.proxy_hops,
+                                   x_proto=settings.proxy_hops, x_host=settings.proxy_hops)
     server.config.update(
         SECRET_KEY=settings.secret_key or _stored_secret(settings.var_dir / "secret_key"),
         # Server-side sessions in the installation's Redis: logout really ends one, and

@@ -34,6 +34,7 @@ class Settings:
     secure_cookies: bool = False  # on behind HTTPS: cookies only travel encrypted
     session_hours: int = 12  # a shift; each request renews it
     ingest_keys: tuple[str, ...] = ()  # bearer keys for HTTP telemetry (none: demo only)
+    proxy_hops: int = 0  # reverse proxies in front: trust that many X-Forwarded-* hops
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -60,6 +61,7 @@ class Settings:
             secret_key=env.get("CITYOPS_SECRET_KEY", "").strip(),
             secure_cookies=_on(env, "CITYOPS_SECURE_COOKIES", "off"),
             session_hours=int(env.get("CITYOPS_SESSION_HOURS", "12")),
+            proxy_hops=int(env.get("CITYOPS_PROXY_HOPS", "0")),
             ingest_keys=tuple(k.strip() for k in env.get("CITYOPS_INGEST_KEYS", "").split(",")
                               if k.strip()),
         )

@@ -205,3 +205,20 @@ def test_cli_creates_a_user_whose_printed_password_signs_in(app, backend):
     bad = app.server.test_cli_runner().invoke(args=[
         "users", "create", "sofia2", "--role", "department_head"])
     assert bad.exit_code != 0 and "user_need_domains" in bad.output
+
+
+def test_behind_a_proxy_failed_sign_ins_count_per_forwarded_address(backend):
+    from dataclasses import replace
+
+    from app import create_app
+
+    users.create_user(backend.engine, "nikos", "operator", TEST_PASSWORD)
+    app = create_app(replace(backend.settings, proxy_hops=1))
+    guesser, citizen = app.server.test_client(), app.server.test_client()
+    guesser.environ_base["HTTP_X_FORWARDED_FOR"] = "198.51.100.7"
+    citizen.environ_base["HTTP_X_FORWARDED_FOR"] = "198.51.100.8"
+    for i in range(20):
+        _sign_in(guesser, f"nobody{i}", "guess guess guess")
+    assert _sign_in(guesser, "nikos", TEST_PASSWORD).status_code == 429
+    # Same proxy (same remote address), another visitor: not punished for the guesser.
+    assert _sign_in(citizen, "nikos", TEST_PASSWORD).status_code == 302
