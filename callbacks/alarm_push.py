@@ -10,7 +10,9 @@ import threading
 import time
 
 from flask import Response, current_app, request, stream_with_context
+from flask_login import current_user
 
+from access.login import load_account
 from access.policy import OPS_VIEW
 from access.rules import Rule, protect_route
 from components.alarm_panel import alarm_panel_json
@@ -49,12 +51,15 @@ def events_response() -> Response:
     signal.start()
     store = current_store()
     lang = resolve_language(request.args.get("lang"), store.config.city.default_language)
+    account = current_user.get_id() if current_user.is_authenticated else None
 
     def stream():
         seen = signal.version
         yield "retry: 2000\n\n"
         while True:
             version = signal.wait_newer(seen, KEEPALIVE_S)
+            if account and load_account(account) is None:
+                return  # signed out, disabled or revoked meanwhile: the stream ends here
             if version is None:
                 yield ": keep-alive\n\n"
                 continue
