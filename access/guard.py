@@ -51,10 +51,10 @@ def principal_of_request() -> Principal | None:
 
 
 def check() -> Response | tuple | None:
-    g.principal = who = principal_of_request()
     endpoint = request.endpoint
     if endpoint is None or endpoint in STATIC_ENDPOINTS:
-        return None  # unknown URLs get Flask's 404
+        return None  # unknown URLs get Flask's 404; Dash's files need nobody's identity
+    g.principal = who = principal_of_request()
     if who is not None and request.method in UNSAFE_METHODS and not _csrf_ok(endpoint):
         return jsonify(error="csrf", detail="missing or stale CSRF token; reload the page"), 403
     if endpoint in PAGE_ENDPOINTS:

@@ -38,7 +38,7 @@ PRINCIPAL_TTL_S = 5.0  # a disabled user or revoked token is out within this man
 blueprint = Blueprint("access", __name__)
 login_manager = LoginManager()
 login_manager.session_protection = "basic"  # "strong" would sign out screens whose address moves
-_principals: dict[str, tuple[float, Principal | None]] = {}
+PRINCIPALS = "cityops_principals"  # per installation: ids are small numbers every database reuses
 
 
 class Account(UserMixin):
@@ -52,13 +52,19 @@ class Account(UserMixin):
         return self.key
 
 
+def _principals() -> dict[str, tuple[float, Principal | None]]:
+    """This installation's cache of who each session key is (two apps in one process, as
+    in the tests, must not answer for each other's "d:1")."""
+    return current_app.extensions.setdefault(PRINCIPALS, {})
+
+
 @login_manager.user_loader
 def load_account(key: str) -> Account | None:
     now = time.monotonic()
-    cached = _principals.get(key)
+    cache = _principals()
+    cached = cache.get(key)
     if cached is None or cached[0] < now:
-        cached = (now + PRINCIPAL_TTL_S, _lookup(key))
-        _principals[key] = cached
+        cached = cache[key] = (now + PRINCIPAL_TTL_S, _lookup(key))
     return Account(key, cached[1]) if cached[1] else None
 
 
@@ -79,13 +85,13 @@ def _lookup(key: str) -> Principal | None:
 
 def forget_principals() -> None:
     """Drop this process's cached users and tokens (after a change made here)."""
-    _principals.clear()
+    _principals().clear()
 
 
 def sign_in(key: str, principal: Principal) -> None:
     """A new session id for the signed-in user: a session id seen before sign-in is useless."""
     session.clear()
-    _principals[key] = (time.monotonic() + PRINCIPAL_TTL_S, principal)
+    _principals()[key] = (time.monotonic() + PRINCIPAL_TTL_S, principal)
     login_user(Account(key, principal))
     current_app.session_interface.regenerate(session)  # deletes the old id from Redis
 

@@ -13,7 +13,6 @@ from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse
-from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 PUBLIC_API_LIMIT = "60 per minute"  # per address: plenty for a phone, little for a scraper
@@ -35,8 +34,9 @@ def init_limits(server: Flask, redis_url: str) -> None:
     server.config["RATELIMIT_STORAGE_URI"] = storage_uri(redis_url)
     server.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter.init_app(server)
+    # The same storage (one Redis connection pool) counts failed sign-ins.
     server.extensions["cityops_login_throttle"] = LoginThrottle(
-        MovingWindowRateLimiter(storage_from_string(storage_uri(redis_url))))
+        MovingWindowRateLimiter(limiter.storage))
 
 
 @dataclass

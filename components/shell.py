@@ -22,19 +22,17 @@ def nav_links(lang: str, active_path: str, config: CityConfig | None = None) -> 
     who = current_principal()
     for page in dash.page_registry.values():
         group = page.get("nav_group")
+        if group in groups_seen or (not group and page.get("nav_label") is None):
+            continue  # one entry per group; pages reached by a link, not from the menu
         if not page_allowed(who, page["path"]):
             continue  # the menu offers only what the reader's role opens
         if group:
-            if group in groups_seen:
-                continue
             groups_seen.add(group)
             label, path = t(f"nav_{group}", lang), f"/{group}"
             href = page["path"]
             if config and group == "domains":  # the city's first domain this reader may open
                 mine = domains_for(who, DOMAIN_VIEW, [d.id for d in config.domains])
                 href = f"/domains/{mine[0]}"
-        elif page.get("nav_label") is None:  # pages reached by a link, not from the menu
-            continue
         else:
             label = page.get("nav_label", {}).get(lang) or page["name"]
             path = href = page["path"]
