@@ -180,9 +180,7 @@ def _refuse(who: Principal | None) -> tuple[Response, int]:
 def _refuse_page(who: Principal | None) -> Response | tuple[str, int]:
     if who is None:
         if g.get("display_revoked"):
-            response = redirect("/login?revoked=1")
-            response.delete_cookie(login.DISPLAY_COOKIE)
-            return response
+            return redirect("/login?revoked=1")  # which also forgets the stale token
         target = request.full_path.rstrip("?")
         return redirect(f"/login?next={quote(target, safe='/')}")
     from access.pages import forbidden_page

@@ -16,6 +16,7 @@ from flask import (
     Blueprint,
     Response,
     current_app,
+    make_response,
     redirect,
     render_template_string,
     request,
@@ -127,9 +128,13 @@ def login() -> Response | str | tuple[str, int]:
     lang = _lang()
     if request.method == "GET":
         message = t("logged_out", lang) if request.args.get("out") else ""
-        if request.args.get("revoked"):
-            message = t("display_revoked", lang)
-        return _login_page(lang, message, "info" if message else "")
+        if not request.args.get("revoked"):
+            return _login_page(lang, message, "info" if message else "")
+        # The screen's stale token is forgotten here, once it has been told why: a second
+        # reload racing the first still finds the cookie and lands here too.
+        response = make_response(_login_page(lang, t("display_revoked", lang), "info"))
+        response.delete_cookie(DISPLAY_COOKIE)
+        return response
     name = request.form.get("name", "")
     try:
         validate_csrf(request.form.get("csrf_token"))

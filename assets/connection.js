@@ -15,7 +15,10 @@ window.cityops = window.cityops || {};
     return plainFetch(input, init).then(response => {
       // Signed out meanwhile (session ended, screen's token revoked): load the page again,
       // which signs a wall screen back in by its token or shows the sign-in form.
-      if (watched && response.status === 401) { window.location.reload(); }
+      if (watched && response.status === 401 && !state.reloading) {
+        state.reloading = true;  // once: several refused callbacks arrive together
+        window.location.reload();
+      }
       if (watched) {
         if (response.status >= 500) { state.lostSince = state.lostSince || new Date(); }
         else { state.lostSince = null; }
