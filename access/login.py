@@ -28,7 +28,7 @@ from wtforms import ValidationError
 
 from access import users
 from access.policy import Principal
-from components.i18n import resolve_language, t
+from components.i18n import request_language, t
 from data_access.app_context import current_store
 from data_access.city_config import text
 
@@ -107,10 +107,6 @@ def redeem_display_cookie() -> Principal | None:
     return token.principal()
 
 
-def _lang() -> str:
-    return resolve_language(request.args.get("lang"), current_store().config.city.default_language)
-
-
 def _safe_next(target: str | None) -> str:
     """Only a path on this site: `next` must not send anyone to another host."""
     if not target or not target.startswith("/") or target[1:2] in ("/", "\\"):
@@ -125,7 +121,7 @@ def _client_address() -> str:
 
 @blueprint.route("/login", methods=["GET", "POST"])
 def login() -> Response | str | tuple[str, int]:
-    lang = _lang()
+    lang = request_language()
     if request.method == "GET":
         message = t("logged_out", lang) if request.args.get("out") else ""
         if not request.args.get("revoked"):
@@ -158,7 +154,7 @@ def login() -> Response | str | tuple[str, int]:
 def logout() -> Response:
     """Ends the session (deleted from Redis, so its cookie is worthless) and forgets a
     screen's token cookie. CSRF-checked by the guard like every state-changing request."""
-    lang = _lang()
+    lang = request_language()
     logout_user()
     session.clear()
     response = redirect(f"/login?out=1&lang={lang}")

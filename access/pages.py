@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask import render_template_string, request
+from flask import render_template_string
 
 from access.policy import Principal
-from components.i18n import resolve_language, t
-from data_access.app_context import current_store
+from components.i18n import request_language, t
 
 FORBIDDEN_PAGE = """<!doctype html>
 <html lang="{{ lang }}"><head><meta charset="utf-8">
@@ -23,8 +22,7 @@ FORBIDDEN_PAGE = """<!doctype html>
 def forbidden_page(who: Principal) -> str:
     from flask_wtf.csrf import generate_csrf
 
-    lang = resolve_language(request.args.get("lang"),
-                            current_store().config.city.default_language)
+    lang = request_language()
     return render_template_string(
         FORBIDDEN_PAGE, lang=lang, title=t("forbidden_title", lang),
         text=t("forbidden_text", lang, role=t(f"role_{who.role}", lang)),

@@ -9,14 +9,14 @@ from __future__ import annotations
 import threading
 import time
 
-from flask import Response, current_app, request, stream_with_context
+from flask import Response, current_app, stream_with_context
 from flask_login import current_user
 
 from access.login import load_account
 from access.policy import OPS_VIEW
 from access.rules import Rule, protect_route
 from components.alarm_panel import alarm_panel_json
-from components.i18n import resolve_language
+from components.i18n import request_language
 from data_access.alarm_signal import AlarmSignal
 from data_access.app_context import current_store
 from data_access.store import Store
@@ -50,7 +50,7 @@ def events_response() -> Response:
     signal: AlarmSignal = current_app.extensions["cityops-alarm-signal"]
     signal.start()
     store = current_store()
-    lang = resolve_language(request.args.get("lang"), store.config.city.default_language)
+    lang = request_language()
     account = current_user.get_id() if current_user.is_authenticated else None
 
     def stream():
@@ -75,7 +75,7 @@ def panel_response() -> Response:
     """The alarm panel now: what a screen asks after (re)connecting, and as the slow
     fallback should the event stream be cut."""
     store = current_store()
-    lang = resolve_language(request.args.get("lang"), store.config.city.default_language)
+    lang = request_language()
     return Response(panel_event(store, store.alarms_version(), lang), mimetype="application/json",
                     headers={"Cache-Control": "no-store"})
 

@@ -8,8 +8,9 @@ from flask import Response, abort, jsonify, request
 
 from access.policy import OPS_VIEW
 from access.rules import Rule, protect_route
-from components.i18n import resolve_language, t
+from components.i18n import request_language, t
 from data_access.app_context import current_store
+from data_access.map_data import positions_url
 
 
 def positions_response(domain: str) -> Response:
@@ -32,7 +33,7 @@ def positions_response(domain: str) -> Response:
 def device_response(device_id: str) -> Response:
     """What a marker's popup shows, in the reader's language."""
     store = current_store()
-    lang = resolve_language(request.args.get("lang"), store.config.city.default_language)
+    lang = request_language()
     detail = store.device_detail(device_id, lang)
     if detail is None:
         abort(404)
@@ -57,7 +58,7 @@ def preload_hints(response: Response) -> Response:
         return response
     store = current_store()
     version = store.devices_version()
-    links = [f"</api/v1/map/{d.id}.pbf?v={version}>; rel=preload; as=fetch; crossorigin"
+    links = [f"<{positions_url(d.id, version)}>; rel=preload; as=fetch; crossorigin"
              for d in store.config.domains]
     links += [f"<{chunk}>; rel=preload; as=script" for chunk in MAP_CHUNKS]
     response.headers["Link"] = ", ".join(links)

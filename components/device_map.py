@@ -11,7 +11,7 @@ from dash import dcc, html
 
 from components.i18n import t
 from data_access.city_config import CityConfig, text
-from data_access.map_data import MapFacets
+from data_access.map_data import MapFacets, positions_url
 from data_access.settings import Settings
 from data_access.status import STATUSES
 
@@ -97,7 +97,7 @@ def device_map(config: CityConfig, settings: Settings, devices_version: str,
         dl.Overlay(
             dl.GeoJSON(
                 id={"type": "domain-layer", "domain": d.id},
-                url=f"/api/v1/map/{d.id}.pbf?v={devices_version}",
+                url=positions_url(d.id, devices_version),
                 format="geobuf",
                 cluster=True,
                 zoomToBoundsOnClick=True,

@@ -140,3 +140,13 @@ def t(key: str, lang: str, **fmt: object) -> str:
 def resolve_language(explicit: str | None, default: str) -> str:
     """?lang= wins, then the remembered cookie, then the city's default language."""
     return remembered(explicit, LANGUAGES, LANG_COOKIE, default)
+
+
+def request_language() -> str:
+    """The language to answer the current HTTP request in (routes outside Dash's pages)."""
+    from flask import request
+
+    from data_access.app_context import current_store
+
+    return resolve_language(request.args.get("lang"),
+                            current_store().config.city.default_language)

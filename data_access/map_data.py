@@ -46,6 +46,11 @@ class MapFacets:
         return [index.get(v, -1) for v in values]
 
 
+def positions_url(domain: str, devices_version: str) -> str:
+    """Where a domain's positions are: the version in the URL makes it cacheable forever."""
+    return f"/api/v1/map/{domain}.pbf?v={devices_version}"
+
+
 def positions_geobuf(devices: pd.DataFrame, domain: str, facets: MapFacets) -> bytes:
     """Gzipped geobuf of the domain's devices: property `i` is the index in map order,
     `u` and `c` the unit and connectivity codes the filters compare."""
