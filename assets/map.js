@@ -77,7 +77,14 @@ window.cityops = window.cityops || {};
   }
 
   // Markers grow with the screen: a 4K wall seen from 5 m needs twice the pixels of a laptop.
-  function markerSize() { return Math.max(30, Math.round(window.innerWidth / 64)); }
+  // Read once per window size: reading the width after each marker is added would make the
+  // browser lay the page out again for every marker drawn.
+  let sizeForWindow = null;
+  window.addEventListener("resize", () => { sizeForWindow = null; });
+  function markerSize() {
+    if (sizeForWindow === null) { sizeForWindow = Math.max(30, Math.round(window.innerWidth / 64)); }
+    return sizeForWindow;
+  }
 
   function deviceIcon(glyph, color, status) {
     const size = markerSize();
