@@ -83,19 +83,26 @@ def test_a_marker_popup_shows_live_values_with_units(live_app, open_page):
     assert page.errors == []
 
 
+def font_px(page, selector: str) -> float:
+    """The element's computed font size once it is drawn: a live refresh may replace the
+    element between finding and reading it, and a detached one has no style."""
+    return page.wait_for_function(
+        """s => { const e = document.querySelector(s);
+                  const px = e && e.isConnected ? parseFloat(getComputedStyle(e).fontSize) : 0;
+                  return px > 0 ? px : null; }""", arg=selector).json_value()
+
+
 def test_wall_mode_drops_navigation_and_is_remembered(live_app, open_page):
     page = open_page(live_app["url"] + "/?lang=en&mode=wall", 1920, 1080)
     expect(page.locator(".shell.mode-wall")).to_be_visible()
     expect(page.locator(".nav")).to_be_hidden()
     expect(page.locator("#alarm-title")).to_be_visible()
-    wall_size = page.locator("#kpi-traffic .kpi-value").evaluate(
-        "e => parseFloat(getComputedStyle(e).fontSize)")
+    wall_size = font_px(page, "#kpi-traffic .kpi-value")
     page.goto(live_app["url"] + "/")  # a restarted wall screen opens as a wall again
     expect(page.locator(".shell.mode-wall")).to_be_visible()
     page.goto(live_app["url"] + "/?mode=laptop")
     expect(page.locator(".nav")).to_be_visible()
-    laptop_size = page.locator("#kpi-traffic .kpi-value").evaluate(
-        "e => parseFloat(getComputedStyle(e).fontSize)")
+    laptop_size = font_px(page, "#kpi-traffic .kpi-value")
     assert wall_size > 1.2 * laptop_size  # read from the back of the room
     assert page.errors == []
 
