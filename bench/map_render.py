@@ -232,26 +232,25 @@ def run_size(browser, n: int, rounds: int) -> list[Figures]:
             with contextlib.suppress(Exception):  # a page too slow to warm is measured as such
                 warm.wait_for_function(DRAWN, arg=glyphs, timeout=TIMEOUT_S * 1000)
             warm_context.close()
+        def dash_replies(u: str) -> bool:
+            return "_dash-update-component" in u or "_dash-layout" in u
+
         def ours_data(u: str) -> bool:
-            return any(part in u for part in ("/api/v1/map/", "_dash-update-component",
-                                              "_dash-layout"))
+            return "/api/v1/map/" in u or dash_replies(u)
 
         ours_run = (OURS, ours.url + "/?lang=en", ours_data, ours_refresh, 1, sign_in)
-        naive = (NAIVE, base.url + "/", lambda u: "_dash-update-component" in u
-                 or "_dash-layout" in u, naive_refresh, 2, None)
+        naive = (NAIVE, base.url + "/", dash_replies, naive_refresh, 2, None)
         runs: dict[str, list[Figures]] = {}
         # CityOps `rounds` times (medians reported: the machine is noisy), then the baseline,
         # several times slower, once: last, as the browser is slower for a while after it.
-        for k in range(rounds + 1):
-            for name, url, is_data, is_refresh, seed, signer in (
-                    [ours_run] if k < rounds else [naive]):
-                first, size, refresh, refresh_bytes = measure(
-                    browser, url, glyphs, is_data, is_refresh,
-                    lambda seed=seed + 10 * k: make_offline(store, ids, 0.01, seed), signer)
-                runs.setdefault(name, []).append(
-                    Figures(name, n, first, size, refresh, refresh_bytes))
-                print(f"  {n:,} {name}: first {first}, {size:,} B, refresh {refresh} ms",
-                      file=sys.stderr)
+        for k, (name, url, is_data, is_refresh, seed, signer) in enumerate(
+                [ours_run] * rounds + [naive]):
+            first, size, refresh, refresh_bytes = measure(
+                browser, url, glyphs, is_data, is_refresh,
+                lambda seed=seed + 10 * k: make_offline(store, ids, 0.01, seed), signer)
+            runs.setdefault(name, []).append(Figures(name, n, first, size, refresh, refresh_bytes))
+            print(f"  {n:,} {name}: first {first}, {size:,} B, refresh {refresh} ms",
+                  file=sys.stderr)
         out = [median_of(figures) for figures in runs.values()]
         ours.httpd.shutdown()
         base.httpd.shutdown()
