@@ -15,13 +15,40 @@ window.cityops = window.cityops || {};
   // its devices are in each status, so a change costs O(1) whatever the cluster's size.
   const drawn = {};
   const highlighted = new Map();  // device id -> until (ms): devices of a new alarm
+  // Device ids travel apart from the positions (numbers only, quicker to decode): domain ->
+  // [id, ...] in map order, so feature `i` is device ids[domain][i]. Fetched once per page;
+  // markers drawn before they arrive are given their id then (nameMarkers).
+  const ids = {};
+  let idsRequested = null;
+
+  function idOf(domain, i) { return ids[domain] && ids[domain][i]; }
+
+  function requestIds(url) {
+    if (!url || idsRequested) { return; }
+    idsRequested = fetch(url, {credentials: "same-origin"})
+      .then(r => r.ok ? r.json() : Promise.reject(r.status))
+      .then(all => { Object.assign(ids, all); nameMarkers(); })
+      .catch(() => { idsRequested = null; });  // asked again by the next marker drawn
+  }
+
+  /* Gives the markers on screen their device id (title, data-device-id). */
+  function nameMarkers() {
+    for (const [domain, d] of Object.entries(drawn)) {
+      for (const [i, marker] of d.markers) {
+        const id = idOf(domain, i);
+        const el = marker.getElement();
+        marker.options.title = id;
+        if (el && id) { el.title = id; tag(el, id, el.dataset.status); }
+      }
+    }
+  }
 
   function isHighlighted(id) { return (highlighted.get(id) || 0) > Date.now(); }
 
   // The icon element is rebuilt on every restyle: put back what identifies and marks it.
   function tag(el, id, status) {
     if (!el) { return; }
-    el.dataset.deviceId = id;
+    if (id) { el.dataset.deviceId = id; }
     el.dataset.status = status;
     el.classList.toggle("dev-highlight", isHighlighted(id));
   }
@@ -199,14 +226,15 @@ window.cityops = window.cityops || {};
       const until = Date.now() + ms;
       ids.forEach(id => highlighted.set(id, until));
       const wanted = new Set(ids);
-      for (const d of Object.values(drawn)) {
+      for (const [domain, d] of Object.entries(drawn)) {
         for (const marker of d.markers.values()) {
           if (wanted.has(marker.options.title)) { tag(marker.getElement(), marker.options.title,
                                                       marker.getElement()?.dataset.status); }
         }
         for (const entry of d.clusters) {
           const el = entry.marker.getElement();
-          if (el && entry.index.getLeaves(entry.id, Infinity).some(l => wanted.has(l.properties.id))) {
+          if (el && entry.index.getLeaves(entry.id, Infinity)
+                .some(l => wanted.has(idOf(domain, l.properties.i)))) {
             el.classList.add("dev-highlight");
             setTimeout(() => el.classList.remove("dev-highlight"), ms);
           }
@@ -225,13 +253,14 @@ window.cityops = window.cityops || {};
     pointToLayer: function (feature, latlng, context) {
       const h = context.hideout || {};
       const status = statusOf(feature, h);
-      const marker = L.marker(latlng, {icon: deviceIcon(h.glyph || "•", h.color || "#888", status),
-                                       keyboard: false, title: feature.properties.id});
-      const registry = drawnOf(h);
       const i = feature.properties.i;
+      requestIds(h.ids);
+      const marker = L.marker(latlng, {icon: deviceIcon(h.glyph || "•", h.color || "#888", status),
+                                       keyboard: false, title: idOf(h.domain, i)});
+      const registry = drawnOf(h);
       marker.on("add", () => {
         registry.markers.set(i, marker);
-        tag(marker.getElement(), feature.properties.id, statusOf(feature, h));
+        tag(marker.getElement(), marker.options.title, statusOf(feature, h));
       });
       marker.on("remove", () => { if (registry.markers.get(i) === marker) { registry.markers.delete(i); } });
       return marker;
@@ -243,15 +272,17 @@ window.cityops = window.cityops || {};
       layer.bindPopup("…", {autoPan: false});
       layer.on("popupopen", (e) => {
         const lang = document.documentElement.lang || "en";
-        fetch(`/api/v1/devices/${encodeURIComponent(feature.properties.id)}?lang=${lang}`)
+        const id = layer.options.title || "";
+        fetch(`/api/v1/devices/${encodeURIComponent(id)}?lang=${lang}`)
           .then(r => r.ok ? r.json() : Promise.reject(r.status))
           .then(d => e.popup.setContent(popupHtml(d)))
-          .catch(() => e.popup.setContent(escapeHtml(feature.properties.id)));
+          .catch(() => e.popup.setContent(escapeHtml(id)));
       });
     },
     clusterToLayer: function (feature, latlng, index, context) {
       const h = context.hideout || {};
       if (h.only && h.only !== h.domain) { return L.layerGroup(); }  // another domain's turn
+      requestIds(h.ids);
       const registry = drawnOf(h);
       const entry = {index: index, id: feature.properties.cluster_id};
       countLeaves(entry, registry);

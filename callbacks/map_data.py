@@ -10,7 +10,7 @@ from access.policy import OPS_VIEW
 from access.rules import Rule, protect_route
 from components.i18n import request_language, t
 from data_access.app_context import current_store
-from data_access.map_data import positions_url
+from data_access.map_data import ids_url, positions_url
 
 
 def positions_response(domain: str) -> Response:
@@ -18,13 +18,25 @@ def positions_response(domain: str) -> Response:
     if domain not in store.config.domain_by_id:
         abort(404)
     version = store.devices_version()
-    etag = f'"{domain}-{version}"'
-    if request.if_none_match.contains(etag.strip('"')):
+    return _immutable(f"{domain}-{version}", "application/octet-stream",
+                      lambda: store.map_positions(domain, version))
+
+
+def ids_response() -> Response:
+    store = current_store()
+    version = store.devices_version()
+    return _immutable(f"ids-{version}", "application/json",
+                      lambda: store.map_device_ids(version))
+
+
+def _immutable(tag: str, mimetype: str, body) -> Response:
+    """A gzipped body that never changes for a given device set (its URL carries `?v=`)."""
+    etag = f'"{tag}"'
+    if request.if_none_match.contains(tag):
         return Response(status=304, headers={"ETag": etag})
-    body = store.map_positions(domain, version)
-    # The body is stored gzipped; every browser accepts that, and a client that does not
-    # can follow the URL's `?v=` to tell it changed. It never changes for a given version.
-    return Response(body, mimetype="application/octet-stream", headers={
+    # Stored gzipped; every browser accepts that, and a client that does not can follow the
+    # URL's `?v=` to tell it changed.
+    return Response(body(), mimetype=mimetype, headers={
         "Content-Encoding": "gzip", "ETag": etag,
         "Cache-Control": "public, max-age=86400, immutable",
     })
@@ -58,8 +70,9 @@ def preload_hints(response: Response) -> Response:
         return response
     store = current_store()
     version = store.devices_version()
-    links = [f"<{positions_url(d.id, version)}>; rel=preload; as=fetch; crossorigin"
-             for d in store.config.domains]
+    links = [f"<{url}>; rel=preload; as=fetch; crossorigin"
+             for url in [*(positions_url(d.id, version) for d in store.config.domains),
+                         ids_url(version)]]
     links += [f"<{chunk}>; rel=preload; as=script" for chunk in MAP_CHUNKS]
     response.headers["Link"] = ", ".join(links)
     return response
@@ -67,10 +80,12 @@ def preload_hints(response: Response) -> Response:
 
 def register(app) -> None:
     app.server.after_request(preload_hints)
+    app.server.add_url_rule("/api/v1/map/ids.json", "map_ids", ids_response)
     app.server.add_url_rule("/api/v1/map/<domain>.pbf", "map_positions", positions_response)
     app.server.add_url_rule("/api/v1/devices/<device_id>", "device_detail", device_response)
     # The map's positions and popups: for every role that sees the map.
     protect_route(app.server, "map_positions", Rule(OPS_VIEW))
+    protect_route(app.server, "map_ids", Rule(OPS_VIEW))
     protect_route(app.server, "device_detail", Rule(OPS_VIEW))
 
     @app.callback(

@@ -11,7 +11,7 @@ from dash import dcc, html
 
 from components.i18n import t
 from data_access.city_config import CityConfig, text
-from data_access.map_data import MapFacets, positions_url
+from data_access.map_data import MapFacets, ids_url, positions_url
 from data_access.settings import Settings
 from data_access.status import STATUSES
 
@@ -107,7 +107,7 @@ def device_map(config: CityConfig, settings: Settings, devices_version: str,
                 onEachFeature={"variable": JS + "onEachFeature"},
                 filter={"variable": JS + "filter"},
                 hideout={"domain": d.id, "color": d.color, "glyph": d.glyph,
-                         "show": list(STATUSES)},
+                         "show": list(STATUSES), "ids": ids_url(devices_version)},
             ),
             name=f"{d.glyph} · {text(d.name, lang)}",
             checked=only_domain in (None, d.id),

@@ -23,7 +23,13 @@ from data_access import streams
 from data_access.cache import cache, memoized
 from data_access.city_config import CityConfig, text
 from data_access.kpis import KpiFigure, kpi_strip
-from data_access.map_data import MapFacets, diff_codes, positions_geobuf, status_codes
+from data_access.map_data import (
+    MapFacets,
+    diff_codes,
+    map_ids,
+    positions_geobuf,
+    status_codes,
+)
 from data_access.models import Alarm, Device, Reading
 from data_access.settings import Settings
 from data_access.status import statuses
@@ -212,6 +218,10 @@ class Store:
     @memoized(timeout=3600)
     def map_positions(self, domain: str, version: str) -> bytes:
         return positions_geobuf(self.devices(), domain, MapFacets.of(self.config))
+
+    @memoized(timeout=3600)
+    def map_device_ids(self, version: str) -> bytes:
+        return map_ids(self.devices(), [d.id for d in self.config.domains])
 
     def status_snapshot(self) -> tuple[int, dict[str, str]]:
         """(version, {domain: status codes}): the newest snapshot. One process computes it per

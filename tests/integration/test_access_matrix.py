@@ -41,6 +41,7 @@ SCOPE_VALUES = {("domain-id", "data"): "water", ("device-id", "data"): WATER_DEV
 # Routes (not pages, not Dash's own files) -> who may call them, with a URL to call.
 ROUTES = {
     "map_positions": ("/api/v1/map/water.pbf", STAFF),
+    "map_ids": ("/api/v1/map/ids.json", STAFF),
     "device_detail": (f"/api/v1/devices/{WATER_DEVICE}", STAFF),
     "alarm_panel": ("/api/v1/alarms/panel", STAFF),
     "alarm_events": ("/api/v1/alarms/events", STAFF),

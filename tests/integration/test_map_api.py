@@ -6,6 +6,7 @@ import gzip
 import time
 
 import geobuf
+import orjson
 from sqlalchemy import func, select
 
 from data_access import streams
@@ -31,6 +32,27 @@ def test_positions_endpoint_serves_every_device_once_and_caches(backend):
     assert client.get("/api/v1/map/atlantis.pbf").status_code == 404
 
 
+def test_device_ids_come_once_in_the_order_of_the_positions(backend):
+    from app import create_app
+
+    client = signed_in(create_app(backend.settings).server.test_client(), backend)
+    resp = client.get("/api/v1/map/ids.json")
+    assert resp.status_code == 200 and resp.headers["Content-Encoding"] == "gzip"
+    ids = orjson.loads(gzip.decompress(resp.data))
+    with backend.engine.connect() as conn:
+        rows = conn.execute(select(Device.id, Device.domain, Device.lat)).all()
+    for domain, listed in ids.items():
+        features = geobuf.decode(gzip.decompress(
+            client.get(f"/api/v1/map/{domain}.pbf").data))["features"]
+        lat_of = {r.id: r.lat for r in rows if r.domain == domain}
+        assert sorted(listed) == sorted(lat_of)  # every device of the domain, once
+        # Feature i is device ids[domain][i]: the positions agree with the ids.
+        assert [round(f["geometry"]["coordinates"][1], 5) for f in features] == [
+            round(lat_of[d], 5) for d in listed]
+    again = client.get("/api/v1/map/ids.json", headers={"If-None-Match": resp.headers["ETag"]})
+    assert again.status_code == 304
+
+
 def test_a_map_page_tells_the_browser_to_fetch_positions_at_once(backend):
     from app import create_app
 
@@ -39,6 +61,7 @@ def test_a_map_page_tells_the_browser_to_fetch_positions_at_once(backend):
     for domain in backend.config.domain_by_id:
         assert f"/api/v1/map/{domain}.pbf?v=" in links
     assert "async-GeoJSON.js>; rel=preload; as=script" in links
+    assert "/api/v1/map/ids.json?v=" in links
     assert "Link" not in client.get("/devices/x").headers  # no map there
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import gzip
 
 import geobuf
+import orjson
 import pandas as pd
 
-from data_access.map_data import MapFacets, diff_codes, positions_geobuf, status_codes
+from data_access.map_data import MapFacets, diff_codes, map_ids, positions_geobuf, status_codes
 
 FACETS = MapFacets(units=("chalkida", "nea_artaki"), connectivities=("cellular", "lorawan"))
 
@@ -26,9 +27,16 @@ def devices():
 
 def test_positions_are_one_domain_in_id_order_with_their_index():
     fc = geobuf.decode(gzip.decompress(positions_geobuf(devices(), "waste", FACETS)))
-    props = [{k: f["properties"][k] for k in ("i", "id")} for f in fc["features"]]
-    assert props == [{"i": 0, "id": "a-1"}, {"i": 1, "id": "b-2"}, {"i": 2, "id": "c-3"}]
-    assert fc["features"][0]["geometry"]["coordinates"] == [23.61, 38.47]
+    assert [f["properties"]["i"] for f in fc["features"]] == [0, 1, 2]
+    assert [f["geometry"]["coordinates"] for f in fc["features"]] == [
+        [23.61, 38.47], [23.60, 38.46], [23.62, 38.48]]  # a-1, b-2, c-3
+
+
+def test_positions_carry_no_strings_and_ids_travel_apart_in_the_same_order():
+    fc = geobuf.decode(gzip.decompress(positions_geobuf(devices(), "waste", FACETS)))
+    assert all(isinstance(v, int) for f in fc["features"] for v in f["properties"].values())
+    ids = orjson.loads(gzip.decompress(map_ids(devices(), ["waste", "air"])))
+    assert ids == {"waste": ["a-1", "b-2", "c-3"], "air": ["x-9"]}
 
 
 def test_each_position_carries_its_unit_and_connectivity_for_the_filters():
