@@ -153,6 +153,14 @@ def test_device_search_flies_to_the_device(live_app, open_page):
     centre = (map_box["x"] + map_box["width"] / 2, map_box["y"] + map_box["height"] / 2)
     assert abs(box["x"] + box["width"] / 2 - centre[0]) < 40
     assert abs(box["y"] + box["height"] / 2 - centre[1]) < 40
+    # Panned, still close in, to another device of the same domain: the layer has markers
+    # drawn and must draw the new place's as well.
+    upstream = live_app["store"].device_row("hydro_station-lilantio-00002")
+    page.evaluate("""([lat, lon]) => window.dash_clientside.set_props("city-map", {viewport:
+        {center: [lat, lon], zoom: 18, transition: "panTo"}})""",
+                  [float(upstream["lat"]), float(upstream["lon"])])
+    expect(page.locator('.dev-icon[data-device-id="hydro_station-lilantio-00002"]')
+           ).to_be_visible(timeout=10_000)
     assert page.errors == []
 
 
