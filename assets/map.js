@@ -11,9 +11,11 @@ window.cityops = window.cityops || {};
   const MARK = {alarm: "!", warning: "!", offline: "×", unknown: "?", ok: ""};
   const codes = {};  // domain -> array of one-letter codes, index = feature property `i`
   // What is on screen, to restyle in place: domain -> {style, markers: Map(i -> marker),
-  // clusters: Set(entry), owner: Map(i -> cluster entry)}. A cluster entry keeps how many of
-  // its devices are in each status, so a change costs O(1) whatever the cluster's size.
+  // clusters: Set(entry), byId: Map(cluster id -> entry), tally (see tallyOf)}. A cluster
+  // entry keeps how many of its devices are in each status, so a change costs O(1) whatever
+  // the cluster's size.
   const drawn = {};
+  let codesVersion = 0;  // bumped whenever a status changes: tallies older than it are stale
   const highlighted = new Map();  // device id -> until (ms): devices of a new alarm
   // Device ids travel apart from the positions (numbers only, quicker to decode): domain ->
   // [id, ...] in map order, so feature `i` is device ids[domain][i]. Fetched once per page;
@@ -56,7 +58,7 @@ window.cityops = window.cityops || {};
   function drawnOf(hideout) {
     const d = hideout.domain;
     drawn[d] = drawn[d] || {style: hideout, markers: new Map(), clusters: new Set(),
-                            owner: new Map()};
+                            byId: new Map(), tally: null};
     drawn[d].style = hideout;  // the newest one: it carries the status filter
     return drawn[d];
   }
@@ -148,16 +150,22 @@ window.cityops = window.cityops || {};
       marker.setIcon(deviceIcon(d.style.glyph, d.style.color, status));
       tag(marker.getElement(), marker.options.title, status);
     }
-    if (changes) {
+    const tally = d.tally;
+    if (changes && tally) {
       for (const [i, before, after] of changes) {
-        const entry = d.owner.get(i);
+        const entry = d.byId.get(tally.holder[i]);
         if (!entry || !d.clusters.has(entry)) { continue; }  // no longer on screen
+        if (!passesFacets(tally.index.points[i].properties, d.style)) { continue; }  // not counted
         entry.counts[NAME[before || "u"]] -= 1;
         entry.counts[NAME[after || "u"]] += 1;
         touched.add(entry);
       }
-    } else {
-      for (const entry of d.clusters) { countLeaves(entry, d); touched.add(entry); }
+    } else if (tally) {
+      const fresh = tallyOf(d, tally.index, tally.level);
+      for (const entry of d.clusters) {
+        entry.counts = Object.assign(emptyCounts(), fresh.counts.get(entry.id));
+        touched.add(entry);
+      }
     }
     for (const entry of touched) {
       const worst = worstOfCounts(entry.counts);
@@ -168,17 +176,62 @@ window.cityops = window.cityops || {};
     }
   }
 
-  /* Counts the cluster's devices that pass the filters, per status; entry.n is their sum. */
-  function countLeaves(entry, registry) {
-    entry.counts = {alarm: 0, warning: 0, offline: 0, unknown: 0, ok: 0};
-    entry.n = 0;
-    const h = registry.style;
-    for (const leaf of entry.index.getLeaves(entry.id, Infinity)) {
-      if (!visible(leaf, h)) { continue; }
-      entry.counts[statusOf(leaf, h)] += 1;
-      entry.n += 1;
-      registry.owner.set(leaf.properties.i, entry);
+  function emptyCounts() { return {alarm: 0, warning: 0, offline: 0, unknown: 0, ok: 0, n: 0}; }
+
+  /* Which item of a zoom level holds each device: holder[i] is the id of the cluster (or of
+     the device itself, standing alone) that device i belongs to at `level`. Read off
+     supercluster's own tree (v8: per level a flat array with, per item, [x, y, zoom, id,
+     parent id, count]; a device's id is its index, a cluster's id encodes the level and
+     position of the item it grew from, and the parent id names the cluster an item joined
+     one level down), walking up from `level` once for all devices. Asking each cluster on
+     screen for its leaves instead runs a range query per level per cluster. */
+  const holders = new WeakMap();  // supercluster index -> {level: Int32Array}
+  function holdersAt(index, level) {
+    const byLevel = holders.get(index) || {};
+    holders.set(index, byLevel);
+    if (byLevel[level]) { return byLevel[level]; }
+    const n = index.points.length, stride = index.stride, top = index.options.maxZoom + 1;
+    const ofDevice = new Int32Array(n);
+    const ofCluster = [];  // origin level -> Int32Array by origin position
+    for (let z = level; z <= top; z++) {
+      ofCluster[z] = new Int32Array(index.trees[z].data.length / stride);
     }
+    const get = id => id < n ? ofDevice[id] : ofCluster[(id - n) % 32][(id - n) >> 5];
+    const set = (id, v) => {
+      if (id < n) { ofDevice[id] = v; } else { ofCluster[(id - n) % 32][(id - n) >> 5] = v; }
+    };
+    let data = index.trees[level].data;
+    for (let k = 0; k < data.length; k += stride) { set(data[k + 3], data[k + 3]); }
+    for (let z = level + 1; z <= top; z++) {  // an item that joined no cluster keeps its id
+      data = index.trees[z].data;
+      for (let k = 0; k < data.length; k += stride) {
+        if (data[k + 4] !== -1) { set(data[k + 3], get(data[k + 4])); }
+      }
+    }
+    byLevel[level] = ofDevice;
+    return ofDevice;
+  }
+
+  /* Per cluster of a zoom level, how many of its devices pass the filters, per status (and
+     n, their sum): one pass over the domain's devices, kept until a status, the filters or
+     the level change. */
+  function tallyOf(registry, index, level) {
+    const h = registry.style;
+    const t = registry.tally;
+    if (t && t.index === index && t.level === level && t.style === h && t.version === codesVersion) {
+      return t;
+    }
+    const holder = holdersAt(index, level);
+    const counts = new Map();
+    index.points.forEach((feature, i) => {
+      if (!visible(feature, h)) { return; }
+      let c = counts.get(holder[i]);
+      if (!c) { c = emptyCounts(); counts.set(holder[i], c); }
+      c[statusOf(feature, h)] += 1;
+      c.n += 1;
+    });
+    registry.tally = {index, level, style: h, version: codesVersion, holder, counts};
+    return registry.tally;
   }
 
   function popupHtml(d) {
@@ -202,13 +255,15 @@ window.cityops = window.cityops || {};
       if (!update) { return n; }
       const t0 = performance.now();
       for (const [domain, str] of Object.entries(update.full || {})) {
+        codesVersion += 1;
         codes[domain] = str.split("");
         restyle(domain, null);
         n += str.length;
       }
       for (const [domain, pairs] of Object.entries(update.delta || {})) {
         const arr = codes[domain];
-        if (!arr) { continue; }
+        if (!arr || !pairs.length) { continue; }
+        codesVersion += 1;
         const changes = pairs.map(([i, c]) => { const before = arr[i]; arr[i] = c; return [i, before, c]; });
         restyle(domain, changes);
         n += pairs.length;
@@ -231,10 +286,13 @@ window.cityops = window.cityops || {};
           if (wanted.has(marker.options.title)) { tag(marker.getElement(), marker.options.title,
                                                       marker.getElement()?.dataset.status); }
         }
+        const holding = new Set();  // the clusters that hold a wanted device
+        if (d.tally) {
+          (ids[domain] || []).forEach((id, i) => { if (wanted.has(id)) { holding.add(d.tally.holder[i]); } });
+        }
         for (const entry of d.clusters) {
           const el = entry.marker.getElement();
-          if (el && entry.index.getLeaves(entry.id, Infinity)
-                .some(l => wanted.has(idOf(domain, l.properties.i)))) {
+          if (el && holding.has(entry.id)) {
             el.classList.add("dev-highlight");
             setTimeout(() => el.classList.remove("dev-highlight"), ms);
           }
@@ -284,13 +342,18 @@ window.cityops = window.cityops || {};
       if (h.only && h.only !== h.domain) { return L.layerGroup(); }  // another domain's turn
       requestIds(h.ids);
       const registry = drawnOf(h);
-      const entry = {index: index, id: feature.properties.cluster_id};
-      countLeaves(entry, registry);
-      if (entry.n === 0) { return L.layerGroup(); }  // every device in it is filtered out
-      entry.worst = worstOfCounts(entry.counts);
+      const id = feature.properties.cluster_id;
+      const tally = tallyOf(registry, index, index._limitZoom(context.map.getZoom()));
+      const counts = tally.counts.get(id);
+      if (!counts) { return L.layerGroup(); }  // every device in it is filtered out
+      const entry = {id: id, counts: Object.assign({}, counts), n: counts.n,
+                     worst: worstOfCounts(counts)};
       entry.marker = L.marker(latlng, {icon: clusterIcon(h, entry.n, entry.worst)});
-      entry.marker.on("add", () => registry.clusters.add(entry));
-      entry.marker.on("remove", () => registry.clusters.delete(entry));
+      entry.marker.on("add", () => { registry.clusters.add(entry); registry.byId.set(id, entry); });
+      entry.marker.on("remove", () => {
+        registry.clusters.delete(entry);
+        if (registry.byId.get(id) === entry) { registry.byId.delete(id); }
+      });
       return entry.marker;
     },
   };

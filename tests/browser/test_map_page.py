@@ -98,3 +98,44 @@ def test_a_wall_screen_recovers_by_itself_after_a_server_restart(live_app, open_
     # Requests refused while the server was down are expected errors; nothing else is.
     expected = ("Failed to load resource", "Failed to fetch", "server did not respond")
     assert [e for e in page.errors if not any(x in e for x in expected)] == []
+
+
+SHOWN = """() => [...document.querySelectorAll('.cluster-n')].reduce(
+    (sum, c) => sum + Number(c.textContent), document.querySelectorAll('.dev-icon').length)"""
+
+
+def expect_shown(page, expected: int) -> None:
+    """The map comes to show `expected` devices: each cluster's count plus the lone markers."""
+    try:
+        page.wait_for_function(f"({SHOWN})() === {expected}", timeout=10_000)
+    except Exception as exc:
+        shown = page.evaluate(SHOWN)
+        raise AssertionError(f"the map shows {shown} devices, not {expected}") from exc
+
+
+def test_clusters_count_their_devices_and_take_the_worst_status(live_app, open_page):
+    store = live_app["store"]
+    traffic = store.devices().query("domain == 'traffic'")
+    page = open_page(live_app["url"] + "/map?lang=en&domain=traffic", 1440, 900)
+    expect_shown(page, len(traffic))
+    chalkida = page.locator("#unit-filter label", has_text="Chalkida").locator("input")
+    chalkida.uncheck()  # a cluster counts only the devices that pass the filters
+    expect_shown(page, len(traffic.query("unit != 'chalkida'")))
+    chalkida.check()
+    expect_shown(page, len(traffic))
+    # One parking sensor among dozens in the centre goes into alarm: its cluster says so.
+    alarmed = page.locator(".cluster.cluster-alarm")
+    expect(alarmed).to_have_count(0)
+    alarm_id = f"cluster-{int(time.time() * 1000)}"
+    store.redis.xadd(streams.ALARMS, {
+        "event": "raised", "alarm_id": alarm_id, "device_id": "parking_space-chalkida-00001",
+        "domain": "traffic", "severity": "critical", "type": "tamper",
+        "message": "Sensor tampered with", "ts": datetime.now(UTC).isoformat()})
+    try:
+        expect(alarmed).to_have_count(1, timeout=10_000)
+        expect(alarmed.locator(".dev-flag")).to_have_text("!")
+    finally:
+        store.redis.xadd(streams.ALARMS, {"event": "cleared", "alarm_id": alarm_id})
+        store.redis.xadd(streams.ALARMS, {"event": "acknowledged", "alarm_id": alarm_id})
+    expect(alarmed).to_have_count(0, timeout=10_000)
+    assert page.errors == []
