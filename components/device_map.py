@@ -118,7 +118,9 @@ def device_map(config: CityConfig, settings: Settings, devices_version: str,
         dl.Polygon(positions=[list(p) for p in u.polygon],
                    pathOptions={"color": "#9aa5b1", "weight": 2, "fill": False,
                                 "dashArray": "6 4"},
-                   children=dl.Tooltip(text(u.name, lang), permanent=True,
+                   # Under the markers (the overlay pane, with the outlines), so a unit's
+                   # name never hides a cluster's count.
+                   children=dl.Tooltip(text(u.name, lang), permanent=True, pane="overlayPane",
                                        direction="center", className="unit-label"))
         for u in config.city.units
     ]
