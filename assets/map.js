@@ -15,13 +15,14 @@ window.cityops = window.cityops || {};
   // entry keeps how many of its devices are in each status, so a change costs O(1) whatever
   // the cluster's size.
   const drawn = {};
-  let codesVersion = 0;  // bumped whenever a status changes: tallies older than it are stale
+  const codesVersion = {};  // domain -> bumped whenever a status changes: older tallies are stale
   const highlighted = new Map();  // device id -> until (ms): devices of a new alarm
   // Device ids travel apart from the positions (numbers only, quicker to decode): domain ->
   // [id, ...] in map order, so feature `i` is device ids[domain][i]. Fetched once per page;
   // markers drawn before they arrive are given their id then (nameMarkers).
   const ids = {};
   let idsRequested = null;
+  let named = false;  // the ids are in
 
   function idOf(domain, i) { return ids[domain] && ids[domain][i]; }
 
@@ -29,7 +30,7 @@ window.cityops = window.cityops || {};
     if (!url || idsRequested) { return; }
     idsRequested = fetch(url, {credentials: "same-origin"})
       .then(r => r.ok ? r.json() : Promise.reject(r.status))
-      .then(all => { Object.assign(ids, all); nameMarkers(); })
+      .then(all => { Object.assign(ids, all); named = true; nameMarkers(); })
       .catch(() => { idsRequested = null; });  // asked again by the next marker drawn
   }
 
@@ -151,7 +152,10 @@ window.cityops = window.cityops || {};
       tag(marker.getElement(), marker.options.title, status);
     }
     const tally = d.tally;
-    if (changes && tally) {
+    // Nothing to patch before a cluster is counted, or with a status filter on: refilter()
+    // redraws those layers.
+    const patch = tally && !(changes && filtering(d.style));
+    if (patch && changes) {
       for (const [i, before, after] of changes) {
         const entry = d.byId.get(tally.holder[i]);
         if (!entry || !d.clusters.has(entry)) { continue; }  // no longer on screen
@@ -160,7 +164,7 @@ window.cityops = window.cityops || {};
         entry.counts[NAME[after || "u"]] += 1;
         touched.add(entry);
       }
-    } else if (tally) {
+    } else if (patch) {
       const fresh = tallyOf(d, tally.index, tally.level);
       for (const entry of d.clusters) {
         entry.counts = Object.assign(emptyCounts(), fresh.counts.get(entry.id));
@@ -172,8 +176,15 @@ window.cityops = window.cityops || {};
       if (worst !== entry.worst) {
         entry.worst = worst;
         entry.marker.setIcon(clusterIcon(d.style, entry.n, worst));
+        markCluster(entry);  // a new icon element: a pulse under way goes on
       }
     }
+  }
+
+  /* A cluster pulses while it holds the device of a new alarm (see highlight). */
+  function markCluster(entry) {
+    const el = entry.marker.getElement();
+    if (el) { el.classList.toggle("dev-highlight", (entry.highlightUntil || 0) > Date.now()); }
   }
 
   function emptyCounts() { return {alarm: 0, warning: 0, offline: 0, unknown: 0, ok: 0, n: 0}; }
@@ -193,7 +204,7 @@ window.cityops = window.cityops || {};
     const n = index.points.length, stride = index.stride, top = index.options.maxZoom + 1;
     const ofDevice = new Int32Array(n);
     const ofCluster = [];  // origin level -> Int32Array by origin position
-    for (let z = level; z <= top; z++) {
+    for (let z = level + 1; z <= top; z++) {  // a cluster at `level` grew from an item above
       ofCluster[z] = new Int32Array(index.trees[z].data.length / stride);
     }
     const get = id => id < n ? ofDevice[id] : ofCluster[(id - n) % 32][(id - n) >> 5];
@@ -218,7 +229,8 @@ window.cityops = window.cityops || {};
   function tallyOf(registry, index, level) {
     const h = registry.style;
     const t = registry.tally;
-    if (t && t.index === index && t.level === level && t.style === h && t.version === codesVersion) {
+    const version = codesVersion[h.domain] || 0;
+    if (t && t.index === index && t.level === level && t.style === h && t.version === version) {
       return t;
     }
     const holder = holdersAt(index, level);
@@ -230,7 +242,7 @@ window.cityops = window.cityops || {};
       c[statusOf(feature, h)] += 1;
       c.n += 1;
     });
-    registry.tally = {index, level, style: h, version: codesVersion, holder, counts};
+    registry.tally = {index, level, style: h, version, holder, counts};
     return registry.tally;
   }
 
@@ -248,6 +260,8 @@ window.cityops = window.cityops || {};
   }
 
   window.cityops.map = {
+    /* Whether the device ids are in: marker titles, popups and alarm highlights need them. */
+    named: () => named,
     /* update: {version, full: {domain: "oowx..."}} or {version, delta: {domain: [[i, c]]}}.
        Patches the codes and restyles what is drawn; returns the number of changes. */
     applyStatus: function (update) {
@@ -255,7 +269,7 @@ window.cityops = window.cityops || {};
       if (!update) { return n; }
       const t0 = performance.now();
       for (const [domain, str] of Object.entries(update.full || {})) {
-        codesVersion += 1;
+        codesVersion[domain] = (codesVersion[domain] || 0) + 1;
         codes[domain] = str.split("");
         restyle(domain, null);
         n += str.length;
@@ -263,7 +277,7 @@ window.cityops = window.cityops || {};
       for (const [domain, pairs] of Object.entries(update.delta || {})) {
         const arr = codes[domain];
         if (!arr || !pairs.length) { continue; }
-        codesVersion += 1;
+        codesVersion[domain] = (codesVersion[domain] || 0) + 1;
         const changes = pairs.map(([i, c]) => { const before = arr[i]; arr[i] = c; return [i, before, c]; });
         restyle(domain, changes);
         n += pairs.length;
@@ -277,10 +291,10 @@ window.cityops = window.cityops || {};
        passes here and clusterToLayer counts (and shows) only its leaves that pass. */
     /* Mark the devices of a new alarm (assets/alert.js) for `ms`: their markers pulse, and
        the clusters on screen that hold them. */
-    highlight: function (ids, ms) {
+    highlight: function (deviceIds, ms) {
       const until = Date.now() + ms;
-      ids.forEach(id => highlighted.set(id, until));
-      const wanted = new Set(ids);
+      deviceIds.forEach(id => highlighted.set(id, until));
+      const wanted = new Set(deviceIds);
       for (const [domain, d] of Object.entries(drawn)) {
         for (const marker of d.markers.values()) {
           if (wanted.has(marker.options.title)) { tag(marker.getElement(), marker.options.title,
@@ -291,11 +305,10 @@ window.cityops = window.cityops || {};
           (ids[domain] || []).forEach((id, i) => { if (wanted.has(id)) { holding.add(d.tally.holder[i]); } });
         }
         for (const entry of d.clusters) {
-          const el = entry.marker.getElement();
-          if (el && holding.has(entry.id)) {
-            el.classList.add("dev-highlight");
-            setTimeout(() => el.classList.remove("dev-highlight"), ms);
-          }
+          if (!holding.has(entry.id)) { continue; }
+          entry.highlightUntil = until;
+          markCluster(entry);
+          setTimeout(() => markCluster(entry), ms + 10);
         }
       }
       return until;

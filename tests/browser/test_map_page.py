@@ -134,6 +134,9 @@ def test_clusters_count_their_devices_and_take_the_worst_status(live_app, open_p
     try:
         expect(alarmed).to_have_count(1, timeout=10_000)
         expect(alarmed.locator(".dev-flag")).to_have_text("!")
+        # A critical alarm is announced: the cluster holding its device pulses, and goes on
+        # pulsing once it has turned red (a new icon).
+        expect(page.locator(".cluster-icon.dev-highlight .cluster-alarm")).to_have_count(1)
     finally:
         store.redis.xadd(streams.ALARMS, {"event": "cleared", "alarm_id": alarm_id})
         store.redis.xadd(streams.ALARMS, {"event": "acknowledged", "alarm_id": alarm_id})
