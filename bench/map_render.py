@@ -1,11 +1,13 @@
 """Map at city scale in headless Chromium: CityOps' data path against a naive baseline.
 
 For each city size it measures, in one run and on the same data:
-  first render   navigation -> every domain layer drawn (clusters or markers on screen), in a
+  first render   navigation -> every domain layer drawn (clusters or markers on screen) and,
+                 for CityOps, the device ids in (they travel apart from the positions), in a
                  new browser context (nothing cached)
-  return visit   the same, navigating again in that context (what the browser cached kept)
-  map bytes      bytes as sent (compression included) of the map's data: positions and
-                 statuses, and the page layout / callback replies that carry them
+  return visit   the same, after leaving the page and coming back in that context (what the
+                 browser cached kept)
+  map bytes      bytes as sent (compression included) of the map's data: positions, device
+                 ids and statuses, and the page layout / callback replies that carry them
   refresh        1 % of devices change status -> request start of the reply that carries the
                  change -> the last change of the map's DOM it causes
 CityOps sends positions once (cached gzipped geobuf per domain) and statuses as deltas applied
@@ -47,7 +49,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
          "--disable-component-update", "--disable-sync", "--no-first-run",
          # Map tiles cannot load here: refuse them at once. Not with Playwright's page.route,
          # which turns the HTTP cache off (the return visit measures what it keeps).
-         "--host-resolver-rules=MAP tile.openstreetmap.org ~NOTFOUND"]
+         "--host-resolver-rules=MAP tile.openstreetmap.org ~NOTFOUND", "--no-proxy-server"]
 CHROMIUM = os.environ.get("CITYOPS_CHROMIUM", "/usr/bin/chromium")
 REFRESH_MS = 1000
 VIEWPORT = {"width": 1920, "height": 1080}
@@ -145,6 +147,8 @@ OBSERVE = """() => {
     .observe(pane, {subtree: true, childList: true, attributes: true});
 }"""
 DRAWN = """(glyphs) => {
+  const map = window.cityops && window.cityops.map;
+  if (map && map.named && !map.named()) { return false; }  // CityOps: device ids in as well
   const seen = new Set([...document.querySelectorAll('.dev > span, .cluster-glyph')]
                        .map(e => e.textContent.trim()));
   const naive = [...document.querySelectorAll('.dev, .cluster')].map(e => e.textContent.trim()[0]);
@@ -188,7 +192,10 @@ def measure(browser, url: str, glyphs: list[str], is_map_data, is_refresh, chang
             refresh_ms = (max(muts) if muts else end) - begin
         except Exception as exc:
             print(f"  refresh not measured: {exc!r}"[:200], file=sys.stderr)
-    again = time_to_drawn(page, url, glyphs) if first is not None else None
+    again = None
+    if first is not None:
+        page.goto("about:blank")  # away and back: a navigation, not a reload
+        again = time_to_drawn(page, url, glyphs)
     context.close()
     return first, again, map_bytes, refresh_ms, refresh_bytes
 
