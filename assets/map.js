@@ -58,6 +58,7 @@ window.cityops = window.cityops || {};
 
   function drawnOf(hideout) {
     const d = hideout.domain;
+    if (!drawn[d]) { dropFirstView(d); }  // the domain's own layer is drawing: it takes over
     drawn[d] = drawn[d] || {style: hideout, markers: new Map(), clusters: new Set(),
                             byId: new Map(), tally: null};
     drawn[d].style = hideout;  // the newest one: it carries the status filter
@@ -259,7 +260,77 @@ window.cityops = window.cityops || {};
            `<br><code>${escapeHtml(d.id)}</code></div>`;
   }
 
+  // -- The first view. Before a domain's layer can draw, the browser decodes and indexes its
+  // positions, after Dash's start: at 100,000 devices the map would stay empty for a while.
+  // So the city map draws at once the server's grid of the devices with their statuses
+  // (/api/v1/map/first-view.json, asked for as this script loads), merged into clusters for
+  // its zoom; each domain's part goes as that domain's own layer draws, all of it at the
+  // first layer toggled. Only on the pages whose map shows the whole city.
+  const FIRST_VIEW_URL = "/api/v1/map/first-view.json";
+  const firstView = {data: null, map: null, groups: {}, done: new Set()};
+
+  if (location.pathname === "/" || location.pathname === "/map") {
+    fetch(FIRST_VIEW_URL, {credentials: "same-origin"})
+      .then(r => r.ok ? r.json() : null)
+      .then(data => { firstView.data = data; drawFirstView(); })
+      .catch(() => {});  // the domains' own layers draw all the same
+  }
+  if (window.L && L.Map.addInitHook) {
+    L.Map.addInitHook(function () {
+      if (this.getContainer().id !== "city-map") { return; }
+      firstView.map = this;
+      // Drawn when the map has fitted the city (it is created on a default view first), or
+      // when the grid arrives if that is later.
+      this.on("moveend", drawFirstView);
+      this.on("overlayadd overlayremove", () => Object.keys(firstView.groups).forEach(dropFirstView));
+    });
+  }
+
+  function drawFirstView() {
+    const {data, map} = firstView;
+    if (!data || !map || !map._loaded) { return; }
+    const only = location.pathname === "/map" && new URLSearchParams(location.search).get("domain");
+    for (const [domain, d] of Object.entries(data.domains)) {
+      if (firstView.done.has(domain) || drawn[domain] || (only && only !== domain)) { continue; }
+      const group = firstView.groups[domain] || L.layerGroup().addTo(map);
+      firstView.groups[domain] = group;
+      group.clearLayers();
+      for (const c of mergeCells(map, d.cells, data.radius)) {
+        const status = NAME[c.worst];
+        const icon = c.n === 1 ? deviceIcon(d.glyph, d.color, status) : clusterIcon(d, c.n, status);
+        L.marker([c.lat, c.lon], {icon: icon, interactive: false, keyboard: false}).addTo(group);
+      }
+    }
+  }
+
+  /* Grid cells [lat, lon, devices, worst code] gathered per `radius` pixels of the map at
+     its zoom: one cluster each, at its devices' mean position, with their worst status. */
+  function mergeCells(map, cells, radius) {
+    const zoom = map.getZoom();
+    const buckets = new Map();
+    for (const [lat, lon, n, worst] of cells) {
+      const p = map.project([lat, lon], zoom);
+      const key = `${Math.floor(p.x / radius)}:${Math.floor(p.y / radius)}`;
+      const b = buckets.get(key) || {lat: 0, lon: 0, n: 0, worst: "o"};
+      buckets.set(key, b);
+      b.lat += lat * n;
+      b.lon += lon * n;
+      b.n += n;
+      if (RANK[NAME[worst]] < RANK[NAME[b.worst]]) { b.worst = worst; }
+    }
+    return [...buckets.values()].map(b => ({lat: b.lat / b.n, lon: b.lon / b.n, n: b.n,
+                                            worst: b.worst}));
+  }
+
+  function dropFirstView(domain) {
+    firstView.done.add(domain);
+    const group = firstView.groups[domain];
+    if (group) { group.remove(); delete firstView.groups[domain]; }
+  }
+
   window.cityops.map = {
+    /* How many domains' own layers have drawn (the first view is gone for those). */
+    layersDrawn: () => Object.keys(drawn).length,
     /* Whether the device ids are in: marker titles, popups and alarm highlights need them. */
     named: () => named,
     /* update: {version, full: {domain: "oowx..."}} or {version, delta: {domain: [[i, c]]}}.

@@ -3,6 +3,7 @@ status changes (a small delta per tick, applied in the browser by assets/map.js)
 
 from __future__ import annotations
 
+import orjson
 from dash import ALL, Input, Output, State
 from flask import Response, abort, jsonify, request
 
@@ -10,7 +11,7 @@ from access.policy import OPS_VIEW
 from access.rules import Rule, protect_route
 from components.i18n import request_language, t
 from data_access.app_context import current_store
-from data_access.map_data import ids_url, positions_url
+from data_access.map_data import FIRST_VIEW_URL, ids_url, positions_url
 
 
 def positions_response(domain: str) -> Response:
@@ -42,6 +43,13 @@ def _immutable(tag: str, mimetype: str, body) -> Response:
     })
 
 
+def first_view_response() -> Response:
+    """What the map draws the moment it exists (Store.map_first_view); statuses change, so
+    the browser asks again every time."""
+    return Response(orjson.dumps(current_store().map_first_view()), mimetype="application/json",
+                    headers={"Cache-Control": "no-cache"})
+
+
 def device_response(device_id: str) -> Response:
     """What a marker's popup shows, in the reader's language."""
     store = current_store()
@@ -71,8 +79,8 @@ def preload_hints(response: Response) -> Response:
     store = current_store()
     version = store.devices_version()
     links = [f"<{url}>; rel=preload; as=fetch; crossorigin"
-             for url in [*(positions_url(d.id, version) for d in store.config.domains),
-                         ids_url(version)]]
+             for url in [FIRST_VIEW_URL, *(positions_url(d.id, version)
+                                           for d in store.config.domains), ids_url(version)]]
     links += [f"<{chunk}>; rel=preload; as=script" for chunk in MAP_CHUNKS]
     response.headers["Link"] = ", ".join(links)
     return response
@@ -81,11 +89,13 @@ def preload_hints(response: Response) -> Response:
 def register(app) -> None:
     app.server.after_request(preload_hints)
     app.server.add_url_rule("/api/v1/map/ids.json", "map_ids", ids_response)
+    app.server.add_url_rule(FIRST_VIEW_URL, "map_first_view", first_view_response)
     app.server.add_url_rule("/api/v1/map/<domain>.pbf", "map_positions", positions_response)
     app.server.add_url_rule("/api/v1/devices/<device_id>", "device_detail", device_response)
     # The map's positions and popups: for every role that sees the map.
     protect_route(app.server, "map_positions", Rule(OPS_VIEW))
     protect_route(app.server, "map_ids", Rule(OPS_VIEW))
+    protect_route(app.server, "map_first_view", Rule(OPS_VIEW))
     protect_route(app.server, "device_detail", Rule(OPS_VIEW))
 
     @app.callback(

@@ -11,7 +11,7 @@ from dash import dcc, html
 
 from components.i18n import t
 from data_access.city_config import CityConfig, text
-from data_access.map_data import MapFacets, ids_url, positions_url
+from data_access.map_data import CLUSTER_RADIUS_PX, MapFacets, ids_url, positions_url
 from data_access.settings import Settings
 from data_access.status import STATUSES
 
@@ -101,7 +101,7 @@ def device_map(config: CityConfig, settings: Settings, devices_version: str,
                 format="geobuf",
                 cluster=True,
                 zoomToBoundsOnClick=True,
-                superClusterOptions={"radius": 56, "maxZoom": 17},
+                superClusterOptions={"radius": CLUSTER_RADIUS_PX, "maxZoom": 17},
                 pointToLayer={"variable": JS + "pointToLayer"},
                 clusterToLayer={"variable": JS + "clusterToLayer"},
                 onEachFeature={"variable": JS + "onEachFeature"},

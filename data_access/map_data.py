@@ -11,6 +11,7 @@ import gzip
 from dataclasses import dataclass
 
 import geobuf
+import numpy as np
 import orjson
 import pandas as pd
 
@@ -52,6 +53,10 @@ def positions_url(domain: str, devices_version: str) -> str:
     return f"/api/v1/map/{domain}.pbf?v={devices_version}"
 
 
+FIRST_VIEW_URL = "/api/v1/map/first-view.json"  # assets/map.js asks for it by this name
+CLUSTER_RADIUS_PX = 56  # how near, on screen, devices gather into one cluster
+
+
 def ids_url(devices_version: str) -> str:
     """Where every domain's device ids are, in map order (see map_ids)."""
     return f"/api/v1/map/ids.json?v={devices_version}"
@@ -81,6 +86,72 @@ def map_ids(devices: pd.DataFrame, domains: list[str]) -> bytes:
     highlights need, parsed by the browser's native JSON parser in one go."""
     body = {d: domain_rows(devices, d)["id"].tolist() for d in domains}
     return gzip.compress(orjson.dumps(body), compresslevel=6)
+
+
+# Worst first, as the map ranks a cluster: alarm, warning, offline, not yet reported, normal.
+WORST_FIRST = "awxuo"
+FIRST_VIEW_CELLS = 64  # per side of the box around every device: cells well under a cluster
+
+
+@dataclass(frozen=True)
+class GridCells:
+    """A domain's devices gathered into a fine grid over the city: each occupied cell's mean
+    position and device count, and the cell of each device (in map order)."""
+
+    lat: np.ndarray
+    lon: np.ndarray
+    devices: np.ndarray
+    cell_of: np.ndarray
+
+
+def first_view_grid(devices: pd.DataFrame, domains: list[str]) -> dict[str, GridCells]:
+    """Per domain, its GridCells: the part of the first view that changes only with the
+    device set (first_view adds the statuses)."""
+    if devices.empty:
+        return {}
+    south, north = devices["lat"].min(), devices["lat"].max()
+    west, east = devices["lon"].min(), devices["lon"].max()
+    grid = {}
+    for domain in domains:
+        rows = domain_rows(devices, domain)
+        if rows.empty:
+            continue
+        lat, lon = rows["lat"].to_numpy(float), rows["lon"].to_numpy(float)
+        key = _cell(lat, south, north) * FIRST_VIEW_CELLS + _cell(lon, west, east)
+        cells, cell_of = np.unique(key, return_inverse=True)
+        n = np.bincount(cell_of, minlength=len(cells))
+        grid[domain] = GridCells(np.bincount(cell_of, weights=lat) / n,
+                                 np.bincount(cell_of, weights=lon) / n, n, cell_of)
+    return grid
+
+
+def first_view(grid: dict[str, GridCells], codes: dict[str, str]) -> dict[str, list[list]]:
+    """Per domain, [lat, lon, devices, worst status code] per occupied cell of the grid.
+
+    What the map draws the moment it exists, merged into clusters for its zoom, while the
+    browser still decodes and indexes the positions (at 100,000 devices that takes longer
+    than Dash's start): every device counted, with the worst status near it, in a few
+    hundred numbers per domain. `codes` are the status codes in map order (status_codes)."""
+    rank = np.full(128, len(WORST_FIRST) - 1, dtype=np.int8)
+    rank[[ord(c) for c in WORST_FIRST]] = np.arange(len(WORST_FIRST))
+    out = {}
+    for domain, cells in grid.items():
+        domain_codes = codes.get(domain, "")
+        if len(domain_codes) != len(cells.cell_of):
+            continue  # statuses of another device set: the map's own layers will do
+        worst = np.full(len(cells.devices), len(WORST_FIRST) - 1, dtype=np.int8)
+        np.minimum.at(worst, cells.cell_of,
+                      rank[np.frombuffer(domain_codes.encode(), np.uint8)])
+        out[domain] = [[round(float(a), 5), round(float(o), 5), int(k), WORST_FIRST[w]]
+                       for a, o, k, w in zip(cells.lat, cells.lon, cells.devices, worst,
+                                             strict=True)]
+    return out
+
+
+def _cell(values: np.ndarray, low: float, high: float) -> np.ndarray:
+    span = (high - low) or 1.0
+    return np.clip(((values - low) / span * FIRST_VIEW_CELLS).astype(int), 0,
+                   FIRST_VIEW_CELLS - 1)
 
 
 def status_codes(frame: pd.DataFrame, domain: str) -> str:

@@ -24,8 +24,11 @@ from data_access.cache import cache, memoized
 from data_access.city_config import CityConfig, text
 from data_access.kpis import KpiFigure, kpi_strip
 from data_access.map_data import (
+    CLUSTER_RADIUS_PX,
     MapFacets,
     diff_codes,
+    first_view,
+    first_view_grid,
     map_ids,
     positions_geobuf,
     status_codes,
@@ -60,6 +63,7 @@ class Store:
     __caching_id__ = __repr__
     _local_snapshots: dict = field(default_factory=dict)  # status snapshots outside a web app
     _devices: tuple | None = None
+    _grid: tuple | None = None  # (devices version, first-view grid): kept in this process
 
     # -- devices: change only when the city is re-seeded ---------------------------------
     def devices(self) -> pd.DataFrame:
@@ -222,6 +226,26 @@ class Store:
     @memoized(timeout=3600)
     def map_device_ids(self, version: str) -> bytes:
         return map_ids(self.devices(), [d.id for d in self.config.domains])
+
+    def map_first_view(self) -> dict:
+        """The devices in a fine grid with the newest statuses (map_data.first_view), and each
+        domain's glyph and colour: what the map draws before its own clusters are ready."""
+        version, _codes = self.status_snapshot()
+        return self._first_view(self.devices_version(), version)
+
+    @memoized(timeout=90)
+    def _first_view(self, devices_version: str, status_version: int) -> dict:
+        """Once per status snapshot for every screen; the grid once per device set."""
+        version, codes = self.status_snapshot()
+        cached = self._grid
+        if cached is None or cached[0] != devices_version:
+            cached = (devices_version, first_view_grid(
+                self.devices(), [d.id for d in self.config.domains]))
+            self._grid = cached
+        cells = first_view(cached[1], codes)
+        return {"version": version, "radius": CLUSTER_RADIUS_PX, "domains": {
+            d.id: {"glyph": d.glyph, "color": d.color, "cells": cells.get(d.id, [])}
+            for d in self.config.domains}}
 
     def status_snapshot(self) -> tuple[int, dict[str, str]]:
         """(version, {domain: status codes}): the newest snapshot. One process computes it per

@@ -142,3 +142,34 @@ def test_clusters_count_their_devices_and_take_the_worst_status(live_app, open_p
         store.redis.xadd(streams.ALARMS, {"event": "acknowledged", "alarm_id": alarm_id})
     expect(alarmed).to_have_count(0, timeout=10_000)
     assert page.errors == []
+
+
+def test_before_its_positions_arrive_the_map_shows_every_device_counted(live_app, open_page):
+    """The first view (the server's grid of the devices and their statuses) is drawn while
+    the browser still waits for the positions; here they never come."""
+    store = live_app["store"]
+    page = open_page("about:blank", 1920, 1080)
+    page.route("**/api/v1/map/*.pbf*", lambda route: route.abort())
+    alarm_id = f"first-view-{int(time.time() * 1000)}"
+    store.redis.xadd(streams.ALARMS, {
+        "event": "raised", "alarm_id": alarm_id, "device_id": "parking_space-chalkida-00001",
+        "domain": "traffic", "severity": "major", "type": "tamper",
+        "message": "Sensor tampered with", "ts": datetime.now(UTC).isoformat()})
+    try:
+        # Statuses are snapshotted once a second: open the page once the alarm is in one.
+        deadline = time.time() + 10
+        with live_app["flask"].app_context():
+            while "a" not in store.status_snapshot()[1]["traffic"] and time.time() < deadline:
+                time.sleep(0.2)
+        page.goto(live_app["url"] + "/?lang=en")
+        expect_shown(page, len(store.devices()))
+        glyphs = set(page.locator(".dev > span, .cluster-glyph").all_inner_texts())
+        assert glyphs >= {d.glyph for d in store.config.domains}
+        traffic = live_app["store"].config.domain_by_id["traffic"].glyph
+        expect(page.locator(".cluster.cluster-alarm .cluster-glyph", has_text=traffic)
+               ).to_have_count(1)
+    finally:
+        store.redis.xadd(streams.ALARMS, {"event": "cleared", "alarm_id": alarm_id})
+        store.redis.xadd(streams.ALARMS, {"event": "acknowledged", "alarm_id": alarm_id})
+    refused = ("Failed to load resource", "Failed to fetch")  # positions held back, on purpose
+    assert [e for e in page.errors if not any(r in e for r in refused)] == []

@@ -42,6 +42,7 @@ SCOPE_VALUES = {("domain-id", "data"): "water", ("device-id", "data"): WATER_DEV
 ROUTES = {
     "map_positions": ("/api/v1/map/water.pbf", STAFF),
     "map_ids": ("/api/v1/map/ids.json", STAFF),
+    "map_first_view": ("/api/v1/map/first-view.json", STAFF),
     "device_detail": (f"/api/v1/devices/{WATER_DEVICE}", STAFF),
     "alarm_panel": ("/api/v1/alarms/panel", STAFF),
     "alarm_events": ("/api/v1/alarms/events", STAFF),

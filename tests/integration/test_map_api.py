@@ -53,6 +53,21 @@ def test_device_ids_come_once_in_the_order_of_the_positions(backend):
     assert again.status_code == 304
 
 
+def test_the_first_view_counts_every_device_of_each_domain(backend):
+    from app import create_app
+
+    client = signed_in(create_app(backend.settings).server.test_client(), backend)
+    resp = client.get("/api/v1/map/first-view.json")
+    assert resp.status_code == 200 and resp.headers["Cache-Control"] == "no-cache"
+    view = orjson.loads(resp.data)
+    with backend.engine.connect() as conn:
+        per_domain = dict(conn.execute(
+            select(Device.domain, func.count()).group_by(Device.domain)).all())
+    assert {d: sum(c[2] for c in v["cells"]) for d, v in view["domains"].items()} == per_domain
+    assert {c[3] for v in view["domains"].values() for c in v["cells"]} == {"u"}  # none reported
+    assert view["domains"]["flood"]["glyph"] == backend.config.domain_by_id["flood"].glyph
+
+
 def test_a_map_page_tells_the_browser_to_fetch_positions_at_once(backend):
     from app import create_app
 
@@ -62,6 +77,7 @@ def test_a_map_page_tells_the_browser_to_fetch_positions_at_once(backend):
         assert f"/api/v1/map/{domain}.pbf?v=" in links
     assert "async-GeoJSON.js>; rel=preload; as=script" in links
     assert "/api/v1/map/ids.json?v=" in links
+    assert "</api/v1/map/first-view.json>" in links
     assert "Link" not in client.get("/devices/x").headers  # no map there
 
 

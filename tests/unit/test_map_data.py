@@ -8,7 +8,15 @@ import geobuf
 import orjson
 import pandas as pd
 
-from data_access.map_data import MapFacets, diff_codes, map_ids, positions_geobuf, status_codes
+from data_access.map_data import (
+    MapFacets,
+    diff_codes,
+    first_view,
+    first_view_grid,
+    map_ids,
+    positions_geobuf,
+    status_codes,
+)
 
 FACETS = MapFacets(units=("chalkida", "nea_artaki"), connectivities=("cellular", "lorawan"))
 
@@ -54,3 +62,22 @@ def test_a_change_travels_as_index_and_code():
     assert diff_codes("ooxo", "oaxo") == [[1, "a"]]
     assert diff_codes("oo", "oo") == []
     assert diff_codes("oo", "ooo") is None  # the device set changed: send everything
+
+
+def test_the_first_view_counts_every_device_with_the_worst_status_near_it():
+    frame = pd.DataFrame({
+        "id": ["p-1", "p-2", "p-3", "p-4", "q-1"],
+        "domain": ["parking", "parking", "parking", "parking", "air"],
+        "lat": [38.400, 38.4001, 38.4002, 38.500, 38.450],
+        "lon": [23.500, 23.5001, 23.5002, 23.600, 23.550],
+    })
+    grid = first_view_grid(frame, ["parking", "air"])
+    # Statuses in map order (by id): p-1 offline, p-2 alarm, p-3 normal, p-4 normal.
+    view = first_view(grid, {"parking": "xaoo", "air": "w"})
+    near, far = sorted(view["parking"], key=lambda c: c[0])
+    assert near[2:] == [3, "a"]  # three sensors a few metres apart, one in alarm
+    assert near[0] == round((38.400 + 38.4001 + 38.4002) / 3, 5)
+    assert far == [38.5, 23.6, 1, "o"]
+    assert view["air"] == [[38.45, 23.55, 1, "w"]]
+    # Statuses of another device set (a re-seed under way) give no first view, not a wrong one.
+    assert "parking" not in first_view(grid, {"parking": "xao", "air": "w"})
