@@ -1,11 +1,12 @@
 """Map at city scale in headless Chromium: CityOps' data path against a naive baseline.
 
 For each city size it measures, in one run and on the same data:
-  first render   navigation -> every domain layer drawn (clusters or markers on screen) and,
-                 for CityOps, the device ids in (they travel apart from the positions), in a
-                 new browser context (nothing cached)
-  return visit   the same, after leaving the page and coming back in that context (what the
-                 browser cached kept)
+  first render   navigation -> the first frame with every domain on the map (clusters or
+                 markers carrying its glyph), in a new browser context (nothing cached)
+  map ready      navigation -> the first frame with, for CityOps, every domain's own layer
+                 drawn (the first view from the server's grid gone) and the device ids in
+  return visit   first render after leaving the page and coming back in that context (what
+                 the browser cached kept)
   map bytes      bytes as sent (compression included) of the map's data: positions, device
                  ids and statuses, and the page layout / callback replies that carry them
   refresh        1 % of devices change status -> request start of the reply that carries the
@@ -22,7 +23,7 @@ noisy: CityOps is measured `--rounds` times per size and the medians are reporte
 from __future__ import annotations
 
 import argparse
-import contextlib
+import json
 import math
 import os
 import platform
@@ -63,6 +64,7 @@ class Figures:
     approach: str
     devices: int
     first_render_s: float | None
+    map_ready_s: float | None
     return_visit_s: float | None
     map_bytes: int
     refresh_ms: float | None
@@ -146,14 +148,37 @@ OBSERVE = """() => {
   new MutationObserver(() => window.__muts.push(performance.timeOrigin + performance.now()))
     .observe(pane, {subtree: true, childList: true, attributes: true});
 }"""
-DRAWN = """(glyphs) => {
-  const map = window.cityops && window.cityops.map;
-  if (map && map.named && !map.named()) { return false; }  // CityOps: device ids in as well
-  const seen = new Set([...document.querySelectorAll('.dev > span, .cluster-glyph')]
-                       .map(e => e.textContent.trim()));
-  const naive = [...document.querySelectorAll('.dev, .cluster')].map(e => e.textContent.trim()[0]);
-  naive.forEach(g => seen.add(g));
-  return glyphs.every(g => seen.has(g));
+# Installed in every page before its own scripts: the times, from navigation, of the first
+# frame showing every domain's glyph (first render) and of the first frame with, for CityOps,
+# every domain's own layer drawn and the device ids in (map ready; the baseline: the same
+# frame). Asked at most once per frame in which the page changed, from requestAnimationFrame
+# (which runs just before the frame is painted): no polling lag.
+FRAMES = """(glyphs) => {
+  window.__drawnAt = null; window.__readyAt = null;
+  const shown = () => {
+    const seen = new Set([...document.querySelectorAll('.dev > span, .cluster-glyph')]
+                         .map(e => e.textContent.trim()));
+    [...document.querySelectorAll('.dev, .cluster')]
+      .forEach(e => seen.add(e.textContent.trim()[0]));
+    return glyphs.every(g => seen.has(g));
+  };
+  const ready = () => {
+    const map = window.cityops && window.cityops.map;
+    return !map || !map.named || (map.named() && map.layersDrawn() >= glyphs.length);
+  };
+  let asked = false;
+  const ask = () => {
+    if (asked || window.__readyAt !== null) { return; }
+    asked = true;
+    requestAnimationFrame(() => {
+      asked = false;
+      const now = performance.now();
+      if (window.__drawnAt === null && shown()) { window.__drawnAt = now; }
+      if (window.__drawnAt !== null && ready()) { window.__readyAt = now; }
+    });
+  };
+  new MutationObserver(ask).observe(document, {subtree: true, childList: true, attributes: true});
+  setInterval(ask, 100);  // the ids arriving change nothing on screen when no marker is alone
 }"""
 
 
@@ -162,11 +187,12 @@ def measure(browser, url: str, glyphs: list[str], is_map_data, is_refresh, chang
     context = browser.new_context(viewport=VIEWPORT)
     if sign_in is not None:
         sign_in(context)  # before the clock starts: a screen is signed in once, not per view
+    watch_frames(context, glyphs)
     page = context.new_page()
     # Every response the map's data arrives in; sizes as sent (compressed, headers included).
     finished: list = []
     page.on("requestfinished", lambda r: finished.append(r) if is_map_data(r.url) else None)
-    first = time_to_drawn(page, url, glyphs)
+    first, ready = time_to_drawn(page, url)
     page.wait_for_timeout(1500)
     map_bytes = 0
     for request in finished:
@@ -195,20 +221,24 @@ def measure(browser, url: str, glyphs: list[str], is_map_data, is_refresh, chang
     again = None
     if first is not None:
         page.goto("about:blank")  # away and back: a navigation, not a reload
-        again = time_to_drawn(page, url, glyphs)
+        again, _ready = time_to_drawn(page, url)
     context.close()
-    return first, again, map_bytes, refresh_ms, refresh_bytes
+    return first, ready, again, map_bytes, refresh_ms, refresh_bytes
 
 
-def time_to_drawn(page, url: str, glyphs: list[str]) -> float | None:
-    """Seconds from navigation to every domain's layer on screen (None: timed out)."""
-    start = time.perf_counter()
+def watch_frames(context, glyphs: list[str]) -> None:
+    context.add_init_script(f"({FRAMES})({json.dumps(glyphs)})")
+
+
+def time_to_drawn(page, url: str) -> tuple[float | None, float | None]:
+    """Seconds from navigation to the first render and to the map ready (None: timed out)."""
     page.goto(url, wait_until="commit")
     try:
-        page.wait_for_function(DRAWN, arg=glyphs, timeout=TIMEOUT_S * 1000, polling=50)
+        page.wait_for_function("() => window.__readyAt !== null", timeout=TIMEOUT_S * 1000,
+                               polling=100)
     except Exception:
-        return None
-    return time.perf_counter() - start
+        return None, None
+    return tuple(page.evaluate("[window.__drawnAt / 1000, window.__readyAt / 1000]"))
 
 
 def ours_refresh(response, changed_at: float) -> bool:
@@ -245,10 +275,8 @@ def run_size(browser, n: int, rounds: int) -> list[Figures]:
         for url in (ours.url + "/?lang=en", base.url + "/"):
             warm_context = browser.new_context()
             sign_in(warm_context)
-            warm = warm_context.new_page()
-            warm.goto(url)
-            with contextlib.suppress(Exception):  # a page too slow to warm is measured as such
-                warm.wait_for_function(DRAWN, arg=glyphs, timeout=TIMEOUT_S * 1000)
+            watch_frames(warm_context, glyphs)
+            time_to_drawn(warm_context.new_page(), url)  # a page too slow to warm: measured so
             warm_context.close()
         def dash_replies(u: str) -> bool:
             return "_dash-update-component" in u or "_dash-layout" in u
@@ -263,12 +291,12 @@ def run_size(browser, n: int, rounds: int) -> list[Figures]:
         # several times slower, once: last, as the browser is slower for a while after it.
         for k, (name, url, is_data, is_refresh, seed, signer) in enumerate(
                 [ours_run] * rounds + [naive]):
-            first, again, size, refresh, refresh_bytes = measure(
+            first, ready, again, size, refresh, refresh_bytes = measure(
                 browser, url, glyphs, is_data, is_refresh,
                 lambda seed=seed + 10 * k: make_offline(store, ids, 0.01, seed), signer)
             runs.setdefault(name, []).append(
-                Figures(name, n, first, again, size, refresh, refresh_bytes))
-            print(f"  {n:,} {name}: first {first}, again {again}, {size:,} B, "
+                Figures(name, n, first, ready, again, size, refresh, refresh_bytes))
+            print(f"  {n:,} {name}: first {first}, ready {ready}, again {again}, {size:,} B, "
                   f"refresh {refresh} ms", file=sys.stderr)
         out = [median_of(figures) for figures in runs.values()]
         ours.httpd.shutdown()
@@ -286,6 +314,7 @@ def median_of(figures: list[Figures]) -> Figures:
     first = figures[0]
     return Figures(first.approach, first.devices,
                    mid([f.first_render_s for f in figures]),
+                   mid([f.map_ready_s for f in figures]),
                    mid([f.return_visit_s for f in figures]),
                    int(mid([f.map_bytes for f in figures])),
                    mid([f.refresh_ms for f in figures]),
@@ -323,11 +352,13 @@ def main(argv: list[str] | None = None) -> int:
             rows += run_size(browser, n, args.rounds)
         browser.close()
     print()
-    print(f"{'devices':>8}  {'approach':<40} {'first render':>13} {'return visit':>13} "
+    print(f"{'devices':>8}  {'approach':<40} {'first render':>13} {'map ready':>10} "
+          f"{'return visit':>13} "
           f"{'map bytes':>12} {'refresh (1 %)':>14} {'refresh bytes':>14}")
     for r in rows:
         print(f"{r.devices:>8,}  {r.approach:<40} {fmt(r.first_render_s, 's'):>13} "
-              f"{fmt(r.return_visit_s, 's'):>13} {r.map_bytes / 1e6:>9.2f} MB "
+              f"{fmt(r.map_ready_s, 's'):>10} {fmt(r.return_visit_s, 's'):>13} "
+              f"{r.map_bytes / 1e6:>9.2f} MB "
               f"{fmt(r.refresh_ms, 'ms', digits=0):>14} "
               f"{r.refresh_bytes / 1e3:>11.1f} kB")
     print()
@@ -339,7 +370,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{n:>8,}  refresh: {ratio}; map bytes: "
               f"{naive.map_bytes / max(ours.map_bytes, 1):.1f}x fewer; first render: "
               f"{fmt(ours.first_render_s, 's')} vs {fmt(naive.first_render_s, 's')} "
-              f"({ratio_of(naive.first_render_s, ours.first_render_s)}); return visit: "
+              f"({ratio_of(naive.first_render_s, ours.first_render_s)}); map ready: "
+              f"{fmt(ours.map_ready_s, 's')} vs {fmt(naive.map_ready_s, 's')} "
+              f"({ratio_of(naive.map_ready_s, ours.map_ready_s)}); return visit: "
               f"{fmt(ours.return_visit_s, 's')} vs {fmt(naive.return_visit_s, 's')} "
               f"({ratio_of(naive.return_visit_s, ours.return_visit_s)})")
     return 0
