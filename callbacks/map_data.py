@@ -78,9 +78,10 @@ def preload_hints(response: Response) -> Response:
         return response
     store = current_store()
     version = store.devices_version()
+    first = [FIRST_VIEW_URL] if store.wants_first_view() else []
     links = [f"<{url}>; rel=preload; as=fetch; crossorigin"
-             for url in [FIRST_VIEW_URL, *(positions_url(d.id, version)
-                                           for d in store.config.domains), ids_url(version)]]
+             for url in [*first, *(positions_url(d.id, version) for d in store.config.domains),
+                         ids_url(version)]]
     links += [f"<{chunk}>; rel=preload; as=script" for chunk in MAP_CHUNKS]
     response.headers["Link"] = ", ".join(links)
     return response

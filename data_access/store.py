@@ -227,9 +227,16 @@ class Store:
     def map_device_ids(self, version: str) -> bytes:
         return map_ids(self.devices(), [d.id for d in self.config.domains])
 
+    def wants_first_view(self) -> bool:
+        """A city large enough that the map is drawn first from the server's grid."""
+        return len(self.devices()) >= self.settings.first_view_devices
+
     def map_first_view(self) -> dict:
         """The devices in a fine grid with the newest statuses (map_data.first_view), and each
-        domain's glyph and colour: what the map draws before its own clusters are ready."""
+        domain's glyph and colour: what the map draws before its own clusters are ready.
+        Nothing for a smaller city (wants_first_view)."""
+        if not self.wants_first_view():
+            return {"domains": {}}
         version, _codes = self.status_snapshot()
         return self._first_view(self.devices_version(), version)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import time
 
@@ -56,7 +57,11 @@ def test_device_ids_come_once_in_the_order_of_the_positions(backend):
 def test_the_first_view_counts_every_device_of_each_domain(backend):
     from app import create_app
 
-    client = signed_in(create_app(backend.settings).server.test_client(), backend)
+    small = signed_in(create_app(backend.settings).server.test_client(), backend)
+    assert orjson.loads(small.get("/api/v1/map/first-view.json").data) == {"domains": {}}
+    assert "first-view" not in small.get("/?lang=en").headers.get("Link", "")  # a small city
+    settings = dataclasses.replace(backend.settings, first_view_devices=0)
+    client = signed_in(create_app(settings).server.test_client(), backend)
     resp = client.get("/api/v1/map/first-view.json")
     assert resp.status_code == 200 and resp.headers["Cache-Control"] == "no-cache"
     view = orjson.loads(resp.data)
@@ -66,6 +71,7 @@ def test_the_first_view_counts_every_device_of_each_domain(backend):
     assert {d: sum(c[2] for c in v["cells"]) for d, v in view["domains"].items()} == per_domain
     assert {c[3] for v in view["domains"].values() for c in v["cells"]} == {"u"}  # none reported
     assert view["domains"]["flood"]["glyph"] == backend.config.domain_by_id["flood"].glyph
+    assert "</api/v1/map/first-view.json>" in client.get("/?lang=en").headers["Link"]
 
 
 def test_a_map_page_tells_the_browser_to_fetch_positions_at_once(backend):
@@ -77,7 +83,6 @@ def test_a_map_page_tells_the_browser_to_fetch_positions_at_once(backend):
         assert f"/api/v1/map/{domain}.pbf?v=" in links
     assert "async-GeoJSON.js>; rel=preload; as=script" in links
     assert "/api/v1/map/ids.json?v=" in links
-    assert "</api/v1/map/first-view.json>" in links
     assert "Link" not in client.get("/devices/x").headers  # no map there
 
 
