@@ -58,7 +58,7 @@ window.cityops = window.cityops || {};
 
   function drawnOf(hideout) {
     const d = hideout.domain;
-    if (!drawn[d]) { dropFirstView(d); }  // the domain's own layer is drawing: it takes over
+    dropFirstView(d);  // the domain's own layer is drawing: it takes over
     drawn[d] = drawn[d] || {style: hideout, markers: new Map(), clusters: new Set(),
                             byId: new Map(), tally: null};
     drawn[d].style = hideout;  // the newest one: it carries the status filter
@@ -264,34 +264,51 @@ window.cityops = window.cityops || {};
   // positions, after Dash's start: at 100,000 devices the map would stay empty for a while.
   // So the city map draws at once the server's grid of the devices with their statuses
   // (/api/v1/map/first-view.json, asked for as this script loads), merged into clusters for
-  // its zoom; each domain's part goes as that domain's own layer draws, all of it at the
-  // first layer toggled. Only on the pages whose map shows the whole city.
+  // its zoom; each domain's part goes as that domain's own layer starts drawing (even if it
+  // then draws nothing: another domain's turn, a filter), all of it at the first layer
+  // toggled or filter changed, and after FIRST_VIEW_MS in any case (its statuses do not
+  // follow the live ones). Only on the pages whose map shows the whole city.
   const FIRST_VIEW_URL = "/api/v1/map/first-view.json";
-  const firstView = {data: null, map: null, groups: {}, done: new Set()};
+  const FIRST_VIEW_MS = 30000;
+  let firstView = {data: null, map: null, groups: {}, done: new Set()};
 
-  if (location.pathname === "/" || location.pathname === "/map") {
+  function wholeCityPage() { return location.pathname === "/" || location.pathname === "/map"; }
+
+  function requestFirstView(view) {
     fetch(FIRST_VIEW_URL, {credentials: "same-origin"})
       .then(r => r.ok ? r.json() : null)
-      .then(data => { firstView.data = data; drawFirstView(); })
+      .then(data => { view.data = data; drawFirstView(); })
       .catch(() => {});  // the domains' own layers draw all the same
   }
+
+  if (wholeCityPage()) { requestFirstView(firstView); }  // as early as can be: preloaded
   if (window.L && L.Map.addInitHook) {
     L.Map.addInitHook(function () {
-      if (this.getContainer().id !== "city-map") { return; }
+      if (this.getContainer().id !== "city-map" || !wholeCityPage()) { return; }
+      if (firstView.map) {  // a later city map (the reader moved between pages): ask again
+        firstView = {data: null, map: null, groups: {}, done: new Set()};
+        requestFirstView(firstView);
+      }
       firstView.map = this;
       // Drawn when the map has fitted the city (it is created on a default view first), or
       // when the grid arrives if that is later.
       this.on("moveend", drawFirstView);
-      this.on("overlayadd overlayremove", () => Object.keys(firstView.groups).forEach(dropFirstView));
+      this.on("overlayadd overlayremove", dropAllFirstView);
+      setTimeout(dropAllFirstView, FIRST_VIEW_MS);
     });
+  }
+
+  function dropAllFirstView() {
+    firstView.closed = true;  // and none drawn if the grid comes later
+    Object.keys((firstView.data && firstView.data.domains) || {}).forEach(dropFirstView);
   }
 
   function drawFirstView() {
     const {data, map} = firstView;
-    if (!data || !map || !map._loaded) { return; }
+    if (!data || !data.domains || !map || !map._loaded || firstView.closed) { return; }
     const only = location.pathname === "/map" && new URLSearchParams(location.search).get("domain");
     for (const [domain, d] of Object.entries(data.domains)) {
-      if (firstView.done.has(domain) || drawn[domain] || (only && only !== domain)) { continue; }
+      if (firstView.done.has(domain) || (only && only !== domain)) { continue; }
       const group = firstView.groups[domain] || L.layerGroup().addTo(map);
       firstView.groups[domain] = group;
       group.clearLayers();
@@ -323,6 +340,7 @@ window.cityops = window.cityops || {};
   }
 
   function dropFirstView(domain) {
+    if (firstView.done.has(domain)) { return; }
     firstView.done.add(domain);
     const group = firstView.groups[domain];
     if (group) { group.remove(); delete firstView.groups[domain]; }
@@ -385,10 +403,12 @@ window.cityops = window.cityops || {};
       return until;
     },
     filter: function (feature, context) {
+      dropFirstView((context.hideout || {}).domain);  // its own layer is at work
       return Boolean(feature.properties.cluster) || visible(feature, context.hideout || {});
     },
     /* The new map-filter with `key` set from a checklist; every option ticked means all. */
     setFilter: function (current, key, value, options) {
+      dropAllFirstView();  // drawn without filters
       const all = key === "show" ? value : (value.length === options.length ? null : value);
       return Object.assign({}, current, {[key]: all});
     },

@@ -74,7 +74,7 @@ def preload_hints(response: Response) -> Response:
     positions and the chunks that draw them), so those downloads overlap Dash's start-up
     instead of waiting for the layout to render."""
     if (request.method != "GET" or request.path not in MAP_PAGES
-            or response.mimetype != "text/html"):
+            or response.status_code != 200 or response.mimetype != "text/html"):
         return response
     store = current_store()
     version = store.devices_version()

@@ -63,7 +63,7 @@ class Store:
     __caching_id__ = __repr__
     _local_snapshots: dict = field(default_factory=dict)  # status snapshots outside a web app
     _devices: tuple | None = None
-    _grid: tuple | None = None  # (devices version, first-view grid): kept in this process
+    _grid: tuple | None = None  # (device frame, its first-view grid): kept in this process
 
     # -- devices: change only when the city is re-seeded ---------------------------------
     def devices(self) -> pd.DataFrame:
@@ -244,10 +244,10 @@ class Store:
     def _first_view(self, devices_version: str, status_version: int) -> dict:
         """Once per status snapshot for every screen; the grid once per device set."""
         version, codes = self.status_snapshot()
+        frame = self.devices()
         cached = self._grid
-        if cached is None or cached[0] != devices_version:
-            cached = (devices_version, first_view_grid(
-                self.devices(), [d.id for d in self.config.domains]))
+        if cached is None or cached[0] is not frame:  # built from this very device frame
+            cached = (frame, first_view_grid(frame, [d.id for d in self.config.domains]))
             self._grid = cached
         cells = first_view(cached[1], codes)
         return {"version": version, "radius": CLUSTER_RADIUS_PX, "domains": {
