@@ -23,6 +23,7 @@ noisy: CityOps is measured `--rounds` times per size and the medians are reporte
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -151,8 +152,8 @@ OBSERVE = """() => {
 # Installed in every page before its own scripts: the times, from navigation, of the first
 # frame showing every domain's glyph (first render) and of the first frame with, for CityOps,
 # every domain's own layer drawn and the device ids in (map ready; the baseline: the same
-# frame). Asked at most once per frame in which the page changed, from requestAnimationFrame
-# (which runs just before the frame is painted): no polling lag.
+# frame). Asked at most once per frame in which the page changed, right after that frame is
+# painted (a task queued from requestAnimationFrame): no polling lag.
 FRAMES = """(glyphs) => {
   window.__drawnAt = null; window.__readyAt = null;
   const shown = () => {
@@ -170,12 +171,12 @@ FRAMES = """(glyphs) => {
   const ask = () => {
     if (asked || window.__readyAt !== null) { return; }
     asked = true;
-    requestAnimationFrame(() => {
+    requestAnimationFrame(() => setTimeout(() => {  // after that frame is painted
       asked = false;
       const now = performance.now();
       if (window.__drawnAt === null && shown()) { window.__drawnAt = now; }
       if (window.__drawnAt !== null && ready()) { window.__readyAt = now; }
-    });
+    }));
   };
   new MutationObserver(ask).observe(document, {subtree: true, childList: true, attributes: true});
   setInterval(ask, 100);  // the ids arriving change nothing on screen when no marker is alone
@@ -233,12 +234,11 @@ def watch_frames(context, glyphs: list[str]) -> None:
 def time_to_drawn(page, url: str) -> tuple[float | None, float | None]:
     """Seconds from navigation to the first render and to the map ready (None: timed out)."""
     page.goto(url, wait_until="commit")
-    try:
+    with contextlib.suppress(Exception):  # timed out: what was reached is reported
         page.wait_for_function("() => window.__readyAt !== null", timeout=TIMEOUT_S * 1000,
                                polling=100)
-    except Exception:
-        return None, None
-    return tuple(page.evaluate("[window.__drawnAt / 1000, window.__readyAt / 1000]"))
+    times = page.evaluate("[window.__drawnAt, window.__readyAt]")
+    return tuple(None if t is None else t / 1000 for t in times)
 
 
 def ours_refresh(response, changed_at: float) -> bool:
