@@ -113,6 +113,21 @@ def expect_shown(page, expected: int) -> None:
         raise AssertionError(f"the map shows {shown} devices, not {expected}") from exc
 
 
+def raise_tamper_alarm(store, severity: str) -> str:
+    """One parking sensor among dozens in Chalkida's centre goes into alarm; its alarm id."""
+    alarm_id = f"tamper-{int(time.time() * 1000)}"
+    store.redis.xadd(streams.ALARMS, {
+        "event": "raised", "alarm_id": alarm_id, "device_id": "parking_space-chalkida-00001",
+        "domain": "traffic", "severity": severity, "type": "tamper",
+        "message": "Sensor tampered with", "ts": datetime.now(UTC).isoformat()})
+    return alarm_id
+
+
+def end_alarm(store, alarm_id: str) -> None:
+    store.redis.xadd(streams.ALARMS, {"event": "cleared", "alarm_id": alarm_id})
+    store.redis.xadd(streams.ALARMS, {"event": "acknowledged", "alarm_id": alarm_id})
+
+
 def test_clusters_count_their_devices_and_take_the_worst_status(live_app, open_page):
     store = live_app["store"]
     traffic = store.devices().query("domain == 'traffic'")
@@ -126,11 +141,7 @@ def test_clusters_count_their_devices_and_take_the_worst_status(live_app, open_p
     # One parking sensor among dozens in the centre goes into alarm: its cluster says so.
     alarmed = page.locator(".cluster.cluster-alarm")
     expect(alarmed).to_have_count(0)
-    alarm_id = f"cluster-{int(time.time() * 1000)}"
-    store.redis.xadd(streams.ALARMS, {
-        "event": "raised", "alarm_id": alarm_id, "device_id": "parking_space-chalkida-00001",
-        "domain": "traffic", "severity": "critical", "type": "tamper",
-        "message": "Sensor tampered with", "ts": datetime.now(UTC).isoformat()})
+    alarm_id = raise_tamper_alarm(store, "critical")
     try:
         expect(alarmed).to_have_count(1, timeout=10_000)
         expect(alarmed.locator(".dev-flag")).to_have_text("!")
@@ -138,8 +149,7 @@ def test_clusters_count_their_devices_and_take_the_worst_status(live_app, open_p
         # pulsing once it has turned red (a new icon).
         expect(page.locator(".cluster-icon.dev-highlight .cluster-alarm")).to_have_count(1)
     finally:
-        store.redis.xadd(streams.ALARMS, {"event": "cleared", "alarm_id": alarm_id})
-        store.redis.xadd(streams.ALARMS, {"event": "acknowledged", "alarm_id": alarm_id})
+        end_alarm(store, alarm_id)
     expect(alarmed).to_have_count(0, timeout=10_000)
     assert page.errors == []
 
@@ -150,11 +160,7 @@ def test_before_its_positions_arrive_the_map_shows_every_device_counted(live_app
     store = live_app["store"]
     page = open_page("about:blank", 1920, 1080)
     page.route("**/api/v1/map/*.pbf*", lambda route: route.abort())
-    alarm_id = f"first-view-{int(time.time() * 1000)}"
-    store.redis.xadd(streams.ALARMS, {
-        "event": "raised", "alarm_id": alarm_id, "device_id": "parking_space-chalkida-00001",
-        "domain": "traffic", "severity": "major", "type": "tamper",
-        "message": "Sensor tampered with", "ts": datetime.now(UTC).isoformat()})
+    alarm_id = raise_tamper_alarm(store, "major")
     try:
         # Statuses are snapshotted once a second: open the page once the alarm is in one.
         deadline = time.time() + 10
@@ -169,7 +175,6 @@ def test_before_its_positions_arrive_the_map_shows_every_device_counted(live_app
         expect(page.locator(".cluster.cluster-alarm .cluster-glyph", has_text=traffic)
                ).to_have_count(1)
     finally:
-        store.redis.xadd(streams.ALARMS, {"event": "cleared", "alarm_id": alarm_id})
-        store.redis.xadd(streams.ALARMS, {"event": "acknowledged", "alarm_id": alarm_id})
+        end_alarm(store, alarm_id)
     refused = ("Failed to load resource", "Failed to fetch")  # positions held back, on purpose
     assert [e for e in page.errors if not any(r in e for r in refused)] == []
