@@ -11,7 +11,7 @@ window.cityops = window.cityops || {};
   const MARK = {alarm: "!", warning: "!", offline: "×", unknown: "?", ok: ""};
   const codes = {};  // domain -> array of one-letter codes, index = feature property `i`
   // What is on screen, to restyle in place: domain -> {style, markers: Map(i -> marker),
-  // clusters: Set(entry), byId: Map(cluster id -> entry), tally (see tallyOf)}. A cluster
+  // clusters: Map(cluster id -> entry on screen), tally (see tallyOf)}. A cluster
   // entry keeps how many of its devices are in each status, so a change costs O(1) whatever
   // the cluster's size.
   const drawn = {};
@@ -59,8 +59,8 @@ window.cityops = window.cityops || {};
   function drawnOf(hideout) {
     const d = hideout.domain;
     dropFirstView(d);  // the domain's own layer is drawing: it takes over
-    drawn[d] = drawn[d] || {style: hideout, markers: new Map(), clusters: new Set(),
-                            byId: new Map(), tally: null};
+    drawn[d] = drawn[d] || {style: hideout, markers: new Map(), clusters: new Map(),
+                            tally: null};
     drawn[d].style = hideout;  // the newest one: it carries the status filter
     return drawn[d];
   }
@@ -158,8 +158,8 @@ window.cityops = window.cityops || {};
     const patch = tally && !(changes && filtering(d.style));
     if (patch && changes) {
       for (const [i, before, after] of changes) {
-        const entry = d.byId.get(tally.holder[i]);
-        if (!entry || !d.clusters.has(entry)) { continue; }  // no longer on screen
+        const entry = d.clusters.get(tally.holder[i]);
+        if (!entry) { continue; }  // no longer on screen
         if (!passesFacets(tally.index.points[i].properties, d.style)) { continue; }  // not counted
         entry.counts[NAME[before || "u"]] -= 1;
         entry.counts[NAME[after || "u"]] += 1;
@@ -167,7 +167,7 @@ window.cityops = window.cityops || {};
       }
     } else if (patch) {
       const fresh = tallyOf(d, tally.index, tally.level);
-      for (const entry of d.clusters) {
+      for (const entry of d.clusters.values()) {
         entry.counts = Object.assign(emptyCounts(), fresh.counts.get(entry.id));
         touched.add(entry);
       }
@@ -393,7 +393,7 @@ window.cityops = window.cityops || {};
         if (d.tally) {
           (ids[domain] || []).forEach((id, i) => { if (wanted.has(id)) { holding.add(d.tally.holder[i]); } });
         }
-        for (const entry of d.clusters) {
+        for (const entry of d.clusters.values()) {
           if (!holding.has(entry.id)) { continue; }
           entry.highlightUntil = until;
           markCluster(entry);
@@ -453,10 +453,9 @@ window.cityops = window.cityops || {};
       const entry = {id: id, counts: Object.assign({}, counts), n: counts.n,
                      worst: worstOfCounts(counts)};
       entry.marker = L.marker(latlng, {icon: clusterIcon(h, entry.n, entry.worst)});
-      entry.marker.on("add", () => { registry.clusters.add(entry); registry.byId.set(id, entry); });
+      entry.marker.on("add", () => registry.clusters.set(id, entry));
       entry.marker.on("remove", () => {
-        registry.clusters.delete(entry);
-        if (registry.byId.get(id) === entry) { registry.byId.delete(id); }
+        if (registry.clusters.get(id) === entry) { registry.clusters.delete(id); }
       });
       return entry.marker;
     },
