@@ -131,7 +131,7 @@ def build_city(n: int, var_dir: Path):
     ids = list(store.devices()["id"])
     now = time.time()
     for i in range(0, len(ids), 20_000):
-        store.redis.hset(streams.LAST_SEEN, mapping={d: now for d in ids[i:i + 20_000]})
+        streams.write_last_seen(store.redis, {d: now for d in ids[i:i + 20_000]})
     return dash_app, store, ids
 
 
@@ -139,7 +139,7 @@ def make_offline(store, ids: list[str], share: float, seed: int) -> None:
     """1 % of devices fall silent: their last report moves an hour back."""
     rng = random.Random(seed)
     chosen = rng.sample(ids, max(1, int(len(ids) * share)))
-    store.redis.hset(streams.LAST_SEEN, mapping={d: time.time() - 3600 for d in chosen})
+    streams.write_last_seen(store.redis, {d: time.time() - 3600 for d in chosen})
 
 
 # -- measuring in the browser -----------------------------------------------------------

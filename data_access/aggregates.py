@@ -16,6 +16,7 @@ from sqlalchemy import BigInteger, Engine, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
+from data_access.db import frame_of
 from data_access.models import Device, Reading
 
 COLUMNS = ["device_id", "metric", "bucket", "mean", "min", "max", "n"]
@@ -96,7 +97,7 @@ def _bucket(bucket_s: int) -> ColumnElement:
 
 
 def _frame(rows, columns: list[str]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=columns)
+    frame = frame_of(rows, columns)
     frame["bucket"] = pd.to_datetime(frame["bucket"].astype("int64"), unit="s", utc=True)
     return frame
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 from sqlalchemy import Engine, select
 
+from data_access.db import frame_of
 from data_access.models import Alarm, AlarmEvent, Device
 from data_access.streams import OPEN_STATES, SEVERITY_RANK
 
@@ -61,7 +62,7 @@ def alarm_rows(engine: Engine, f: AlarmFilter, now: datetime | None = None,
                     | Alarm.device_id.in_([f"unit:{u}" for u in f.units]))
     with engine.connect() as conn:
         rows = conn.execute(q.order_by(Alarm.updated_at.desc()).limit(limit)).all()
-    frame = pd.DataFrame(rows, columns=[*ALARM_COLUMNS, "unit"])
+    frame = frame_of(rows, [*ALARM_COLUMNS, "unit"])
     # A unit's own alarm (cross-domain rules) has no device row: its unit is in its id.
     pseudo = frame["device_id"].fillna("").str.startswith("unit:") & frame["unit"].isna()
     frame.loc[pseudo, "unit"] = frame.loc[pseudo, "device_id"].str.removeprefix("unit:")
@@ -79,7 +80,7 @@ def alarm_trail(engine: Engine, alarm_id: str) -> pd.DataFrame:
                    AlarmEvent.payload)
             .where(AlarmEvent.alarm_id == alarm_id).order_by(AlarmEvent.ts, AlarmEvent.id)
         ).all()
-    frame = pd.DataFrame(rows, columns=["ts", "event", "user", "note", "payload"])
+    frame = frame_of(rows, ["ts", "event", "user", "note", "payload"])
     for col in ("user", "note"):  # None, not NaN: the panel prints what is there
         frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
     return frame
@@ -108,6 +109,6 @@ def open_alarms_since(engine: Engine) -> pd.DataFrame:
     with engine.connect() as conn:
         rows = conn.execute(select(Alarm.alarm_id, Alarm.device_id, Alarm.type, Alarm.raised_at,
                                    Alarm.state).where(Alarm.state.in_(OPEN_STATES))).all()
-    frame = pd.DataFrame(rows, columns=["alarm_id", "device_id", "type", "raised_at", "state"])
+    frame = frame_of(rows, ["alarm_id", "device_id", "type", "raised_at", "state"])
     frame["raised_at"] = pd.to_datetime(frame["raised_at"], utc=True)
     return frame

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import sessionmaker
 
@@ -42,3 +44,10 @@ def upgrade_schema(engine: Engine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def frame_of(rows: Sequence, columns: Sequence[str]) -> pd.DataFrame:
+    """SQL result rows as a DataFrame. Rows become plain tuples first: handed SQLAlchemy
+    Rows, pandas probes each one for attributes it lacks, and SQLAlchemy's fallback for a
+    missing key made that cost ~2 s for the 100,000 devices of a large city."""
+    return pd.DataFrame([tuple(r) for r in rows], columns=list(columns))

@@ -154,9 +154,27 @@ def _cell(values: np.ndarray, low: float, high: float) -> np.ndarray:
                    FIRST_VIEW_CELLS - 1)
 
 
+def map_order(devices: pd.DataFrame, domains: list[str]) -> dict[str, np.ndarray]:
+    """Per domain, the row positions of its devices in map order (domain_rows). Made once
+    per device set: a status snapshot then takes each domain's statuses by position
+    instead of comparing every device's domain name again (at 100,000 devices, eight such
+    comparisons took longer than deciding every status)."""
+    positions = pd.Series(np.arange(len(devices)), index=devices.index)
+    return {d: positions[domain_rows(devices, d).index].to_numpy() for d in domains}
+
+
+def codes_by_domain(status: np.ndarray, order: dict[str, np.ndarray]) -> dict[str, str]:
+    """Each domain's status codes in map order, from one status per device row."""
+    status = np.asarray(status)
+    chars = np.full(len(status), ord("u"), dtype=np.uint8)
+    for name, code in STATUS_CODE.items():
+        chars[status == name] = ord(code)
+    return {d: chars[rows].tobytes().decode("ascii") for d, rows in order.items()}
+
+
 def status_codes(frame: pd.DataFrame, domain: str) -> str:
-    rows = domain_rows(frame, domain)
-    return "".join(rows["status"].map(STATUS_CODE).fillna("u"))
+    """One domain's status codes in map order (codes_by_domain for a single domain)."""
+    return codes_by_domain(frame["status"].to_numpy(), map_order(frame, [domain]))[domain]
 
 
 def diff_codes(old: str, new: str) -> list[list] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 OK, WARNING, ALARM, OFFLINE, UNKNOWN = "ok", "warning", "alarm", "offline", "unknown"
 STATUSES = (ALARM, WARNING, OFFLINE, UNKNOWN, OK)  # worst first, for clusters and legends
@@ -38,22 +39,23 @@ def is_reporting(last_seen_s: float | None, now_s: float, offline_after_s: float
 
 
 def statuses(
-    last_seen_s: pd.Series,
+    last_seen_s: ArrayLike,
     now_s: float,
-    offline_after_s: pd.Series,
-    worst_severity: pd.Series,
-    offline_alarm: pd.Series,
+    offline_after_s: ArrayLike,
+    worst_severity: ArrayLike,
+    offline_alarm: ArrayLike,
 ) -> tuple[np.ndarray, np.ndarray]:
     """device_status and is_reporting for whole columns at once (100,000 devices in a few
-    milliseconds); aligned Series in, (status, reporting) arrays out. Same rules."""
-    age = now_s - last_seen_s.to_numpy(dtype=float, na_value=np.nan)
-    limit = offline_after_s.to_numpy(dtype=float)
+    milliseconds); aligned columns (Series or arrays) in, (status, reporting) arrays out.
+    Same rules."""
+    age = now_s - np.asarray(last_seen_s, dtype=float)
+    limit = np.asarray(offline_after_s, dtype=float)
     never = np.isnan(age)
     reporting = ~never & (age <= limit)
-    severity = worst_severity.to_numpy(dtype=object)
+    severity = np.asarray(worst_severity, dtype=object)
     is_alarm = np.isin(severity, list(ALARM_SEVERITIES))
-    has_alarm = pd.notna(worst_severity).to_numpy()
-    silent = offline_alarm.to_numpy(dtype=bool) | (~never & (age > limit))
+    has_alarm = pd.notna(severity)
+    silent = np.asarray(offline_alarm, dtype=bool) | (~never & (age > limit))
     status = np.select(
         [is_alarm, silent, has_alarm, never],
         [ALARM, OFFLINE, WARNING, UNKNOWN],

@@ -22,16 +22,19 @@ from sqlalchemy import Engine, select
 from data_access import streams
 from data_access.cache import cache, memoized
 from data_access.city_config import CityConfig, text
+from data_access.db import frame_of
 from data_access.kpis import KpiFigure, kpi_strip
+from data_access.live_state import LiveColumns, LiveStateMirror
 from data_access.map_data import (
     CLUSTER_RADIUS_PX,
     MapFacets,
+    codes_by_domain,
     diff_codes,
     first_view,
     first_view_grid,
     map_ids,
+    map_order,
     positions_geobuf,
-    status_codes,
 )
 from data_access.models import Alarm, Device, Reading
 from data_access.settings import Settings
@@ -39,6 +42,9 @@ from data_access.status import statuses
 from data_access.streams import OFFLINE, OPEN_STATES, SEVERITY_RANK
 
 STATUS_BUCKET_S = 1.0
+# At most this share of a web process's time goes to status snapshots: in a city so large
+# that one takes longer than a bucket, the next waits, and pages are still served briskly.
+SNAPSHOT_SHARE = 0.25
 UNIT_PREFIX = "unit:"  # cross-domain rules raise a unit's alarm on device id `unit:<unit id>`
 DEVICES_TTL_S = 60.0
 def name_column(lang: str) -> str:
@@ -48,6 +54,36 @@ def name_column(lang: str) -> str:
 
 DEVICE_COLUMNS = ["id", "name_el", "name_en", "kind", "domain", "unit", "lat", "lon",
                   "connectivity"]
+
+
+@dataclass(frozen=True)
+class DeviceIndex:
+    """What every status snapshot needs of a device set, worked out once per set rather
+    than once a second: ids to ask Redis for, each id's row, each row's offline limit and
+    each domain's rows in map order."""
+
+    ids: list[str]
+    row_of: dict[str, int]
+    offline_after_s: np.ndarray
+    map_order: dict[str, np.ndarray]
+
+    @classmethod
+    def of(cls, devices: pd.DataFrame, config: CityConfig) -> DeviceIndex:
+        ids = devices["id"].tolist()
+        limits = {k: config.offline_after_s(k) for k in config.kinds}
+        return cls(ids, {d: row for row, d in enumerate(ids)},
+                   devices["kind"].map(limits).to_numpy(dtype=float),
+                   map_order(devices, [d.id for d in config.domains]))
+
+    def spread(self, values: dict[str, object], fill: object) -> np.ndarray:
+        """`values` (device id -> value) laid out one per row, `fill` where a device has
+        none; ids not in this device set are skipped."""
+        out = np.full(len(self.ids), fill, dtype=object)
+        for device, value in values.items():
+            row = self.row_of.get(device)
+            if row is not None:
+                out[row] = value
+        return out
 
 
 @dataclass
@@ -64,6 +100,8 @@ class Store:
     _local_snapshots: dict = field(default_factory=dict)  # status snapshots outside a web app
     _devices: tuple | None = None
     _grid: tuple | None = None  # (device frame, its first-view grid): kept in this process
+    _index: tuple | None = None  # (device frame, its DeviceIndex): kept in this process
+    _mirror: LiveStateMirror = field(default_factory=LiveStateMirror)
 
     # -- devices: change only when the city is re-seeded ---------------------------------
     def devices(self) -> pd.DataFrame:
@@ -75,13 +113,23 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(select(*[getattr(Device, c) for c in DEVICE_COLUMNS])
                                 .order_by(Device.domain, Device.id)).all()
-        frame = pd.DataFrame(rows, columns=DEVICE_COLUMNS)
+        frame = frame_of(rows, DEVICE_COLUMNS)
+        if cached is not None and frame.equals(cached[1]):
+            frame = cached[1]  # the same devices: what was worked out of them still holds
         self._devices = (time.monotonic(), frame)
         return frame
 
     def forget_devices(self) -> None:
         """After a re-seed in this process."""
         self._devices = None
+
+    def device_index(self, devices: pd.DataFrame) -> DeviceIndex:
+        """The DeviceIndex of this very device frame (made again when the frame is new)."""
+        cached = self._index
+        if cached is None or cached[0] is not devices:
+            cached = (devices, DeviceIndex.of(devices, self.config))
+            self._index = cached
+        return cached[1]
 
     def device_row(self, device_id: str) -> pd.Series | None:
         """One device's row of devices(), or None if there is no such device."""
@@ -104,49 +152,49 @@ class Store:
             rows = conn.execute(
                 select(*[getattr(Alarm, c) for c in cols]).where(Alarm.state.in_(OPEN_STATES))
             ).all()
-        frame = pd.DataFrame(rows, columns=cols)
+        frame = frame_of(rows, cols)
         frame["rank"] = frame["severity"].map(SEVERITY_RANK).fillna(9)
         frame["unack"] = frame["state"].isin(["active_unack", "cleared_unack"])
         return frame.sort_values(["unack", "rank", "updated_at"],
                                  ascending=[False, True, False]).reset_index(drop=True)
 
     # -- live device state: from Redis, a couple of milliseconds ------------------------
-    def latest(self) -> dict[str, dict]:
-        raw = self.redis.hgetall(streams.LATEST)
-        return {k.decode(): orjson.loads(v) for k, v in raw.items()}
+    def live_state(self) -> tuple[pd.DataFrame, LiveColumns]:
+        """Every device and its state now, in the same order (LiveStateMirror)."""
+        devices = self.devices()
+        index = self.device_index(devices)
+        return devices, self._mirror.read(self.redis, index.ids, index.row_of)
 
-    def status_frame(self, now: float | None = None) -> pd.DataFrame:
+    def status_frame(self, now: float | None = None,
+                     live: tuple[pd.DataFrame, LiveColumns] | None = None) -> pd.DataFrame:
         """One row per device: where it is, when it last reported and its status."""
         now = time.time() if now is None else now
-        frame = self.devices().copy()
-        ids = frame["id"].tolist()
-        seen = self.redis.hmget(streams.LAST_SEEN, ids) if ids else []
-        frame["last_seen"] = np.array([float(v) if v else np.nan for v in seen], dtype=float)
+        devices, state = live or self.live_state()
+        index = self.device_index(devices)
+        frame = devices.copy()
+        frame["last_seen"] = state.last_seen
         alarms = self.active_alarms()
         # The map shows what is wrong now: cleared (awaiting acknowledgement) and shelved
         # alarms stay in the list but no longer colour their device.
         live = alarms[alarms["state"].isin(["active_unack", "active_ack"])]
         not_offline = live[live["type"] != OFFLINE]
         worst = not_offline.sort_values("rank").drop_duplicates("device_id")
-        offline = set(live.loc[live["type"] == OFFLINE, "device_id"])
-        limits = {k: self.config.offline_after_s(k) for k in self.config.kinds}
+        offline = live.loc[live["type"] == OFFLINE, "device_id"]
         frame["status"], frame["reporting"] = statuses(
-            frame["last_seen"], now, frame["kind"].map(limits),
-            frame["id"].map(dict(zip(worst["device_id"], worst["severity"], strict=True))),
-            frame["id"].isin(offline),
+            frame["last_seen"].to_numpy(), now, index.offline_after_s,
+            index.spread(dict(zip(worst["device_id"], worst["severity"], strict=True)), None),
+            index.spread(dict.fromkeys(offline, True), False).astype(bool),
         )
         return frame
 
     def device_frame(self, now: float | None = None) -> pd.DataFrame:
         """status_frame plus each device's latest values, battery, RSSI and SNR (for KPIs)."""
-        frame = self.status_frame(now)
-        latest = self.latest()
-        rows = [latest.get(d) or {} for d in frame["id"]]
-        frame["latest"] = [r.get("values", {}) for r in rows]
-        for column in ("battery", "rssi", "snr"):
-            frame[column] = pd.to_numeric(pd.Series([r.get(column) for r in rows],
-                                                    index=frame.index, dtype=object),
-                                          errors="coerce")
+        live = self.live_state()
+        frame = self.status_frame(now, live)
+        state = live[1]
+        frame["latest"] = state.values
+        for column, values in state.numbers.items():
+            frame[column] = values
         return frame
 
     def device_detail(self, device_id: str, lang: str) -> dict | None:
@@ -191,7 +239,7 @@ class Store:
                 .where(Reading.device_id == device_id, Reading.ts >= since)
                 .order_by(Reading.metric, Reading.ts)
             ).all()
-        frame = pd.DataFrame(rows, columns=["metric", "ts", "value"])
+        frame = frame_of(rows, ["metric", "ts", "value"])
         frame["ts"] = pd.to_datetime(frame["ts"], utc=True)
         return frame
 
@@ -203,7 +251,7 @@ class Store:
                 select(*[getattr(Alarm, c) for c in cols]).where(Alarm.device_id == device_id)
                 .order_by(Alarm.updated_at.desc()).limit(limit)
             ).all()
-        return pd.DataFrame(rows, columns=cols)
+        return frame_of(rows, cols)
 
     # -- KPI strip: made with each status snapshot, for every screen -------------------
     def kpi_figures(self) -> list[KpiFigure]:
@@ -277,10 +325,20 @@ class Store:
         """True for the one caller that may compute now; expires should its process die."""
         return bool(self.redis.set(self._computation_lock(), "1", nx=True, ex=30))
 
+    def _release_computation(self, took_s: float) -> None:
+        """Free the claim, or keep it long enough that snapshots take at most
+        SNAPSHOT_SHARE of the time (the claim's expiry is the pause, across processes)."""
+        rest_ms = int(took_s * (1 / SNAPSHOT_SHARE - 1) * 1000)
+        if rest_ms > 0:
+            self.redis.set(self._computation_lock(), "1", px=rest_ms)
+        else:
+            self.redis.delete(self._computation_lock())
+
     def _compute_snapshot(self, version: int) -> tuple[dict[str, str], list[KpiFigure]]:
         """Statuses for the map and the KPI strip, from one read of the city's state."""
         frame = self.device_frame()
-        codes = {d.id: status_codes(frame, d.id) for d in self.config.domains}
+        codes = codes_by_domain(frame["status"].to_numpy(),
+                                self.device_index(self.devices()).map_order)
         kpis = kpi_strip(frame, self.config)
         self._snapshot_put(f"kpis:{version}", kpis)
         self._snapshot_put(version, codes)
@@ -290,6 +348,7 @@ class Store:
         app = current_app._get_current_object() if has_app_context() else None
 
         def work() -> None:
+            started = time.monotonic()
             try:
                 with app.app_context() if app is not None else contextlib.nullcontext():
                     self._compute_snapshot(version)
@@ -298,7 +357,7 @@ class Store:
                                                     exc_info=True)
             finally:
                 with contextlib.suppress(redis.RedisError):  # else it expires by itself
-                    self.redis.delete(self._computation_lock())
+                    self._release_computation(time.monotonic() - started)
 
         threading.Thread(target=work, daemon=True, name="status-snapshot").start()
 

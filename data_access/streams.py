@@ -14,6 +14,11 @@ ALARM_STORE_GROUP = "alarm-store"
 DEADLETTER_COUNT = "cityops:deadletter:count"  # hash: reason code -> count
 LATEST = "cityops:latest"  # hash: device_id -> JSON of the newest reading (the map reads it)
 LAST_SEEN = "cityops:last_seen"  # hash: device_id -> epoch seconds of newest reading
+# Which devices' LATEST / LAST_SEEN moved, in order: a zset device_id -> the number of the
+# write that last moved it (from the STATE_WRITES counter). One member per device, so it is
+# bounded by the city; a web process reads only the devices past the number it has seen.
+STATE_CHANGED = "cityops:state:changed"
+STATE_WRITES = "cityops:state:writes"
 ALARMS_VERSION = "cityops:alarms:version"  # bumped by the alarm store after each commit
 # hash: "device|rule" -> "<epoch s of its last published raise>|<alarm_id>" (ingest/rules)
 ACTIVE_RULE_ALARMS = "cityops:rule_alarms"
@@ -67,3 +72,15 @@ def ensure_group(redis, stream: str, group: str) -> None:
     except Exception as exc:  # redis.ResponseError: BUSYGROUP when it exists already
         if "BUSYGROUP" not in str(exc):
             raise
+
+
+def write_last_seen(redis, seen: dict[str, float]) -> None:
+    """Set devices' last report times outside the ingest (tools, benchmarks, tests), logged
+    in STATE_CHANGED as the ingest logs its own writes, so every screen follows."""
+    if not seen:
+        return
+    number = redis.incr(STATE_WRITES)
+    pipe = redis.pipeline(transaction=True)
+    pipe.hset(LAST_SEEN, mapping=seen)
+    pipe.zadd(STATE_CHANGED, dict.fromkeys(seen, number))
+    pipe.execute()

@@ -29,6 +29,8 @@ STATS = "cityops:ingest:stats"
 # device's two reports land in different batches: compare with last_seen inside Redis.
 # ARGV: device_id, epoch seconds, latest JSON, device_id, ...
 # Returns the devices whose state moved, so rules never judge a stale (replayed) reading.
+# The moved devices are logged under one new write number (streams.STATE_CHANGED), so web
+# processes re-read only them.
 FORWARD_ONLY_STATE = """
 local moved = {}
 for i = 1, #ARGV, 3 do
@@ -37,6 +39,12 @@ for i = 1, #ARGV, 3 do
     redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
     redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2])
     moved[#moved + 1] = ARGV[i]
+  end
+end
+if #moved > 0 then
+  local number = redis.call('INCR', KEYS[4])
+  for _, device in ipairs(moved) do
+    redis.call('ZADD', KEYS[3], number, device)
   end
 end
 return moved
@@ -106,7 +114,9 @@ class TelemetryConsumer(StreamConsumer):
         args: list = []
         for device_id, t in newest.items():
             args += (device_id, repr(t.ts.timestamp()), _latest_json(t))
-        moved = self._forward_state(keys=[streams.LATEST, streams.LAST_SEEN], args=args)
+        moved = self._forward_state(keys=[streams.LATEST, streams.LAST_SEEN,
+                                          streams.STATE_CHANGED, streams.STATE_WRITES],
+                                    args=args)
         places = self._places.get(self.directory.devices)
         config = self.config
         retired = self.rules.take_retired()

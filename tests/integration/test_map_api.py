@@ -92,7 +92,7 @@ def test_a_screen_gets_only_what_changed_since_its_snapshot(backend, monkeypatch
     assert set(first["full"]) == set(backend.config.domain_by_id)
     assert set(first["full"]["waste"]) == {"u"}  # nobody has reported yet
     bins = sorted(d for d in store.devices()["id"] if d.startswith("bin_sensor"))
-    backend.redis.hset(streams.LAST_SEEN, bins[1], time.time())
+    streams.write_last_seen(backend.redis, {bins[1]: time.time()})
     monkeypatch.setattr("data_access.store.STATUS_BUCKET_S", 0.01)  # a new snapshot soon
     for _ in range(200):  # the next snapshot is made in the background; screens poll
         update = store.status_update(first["version"])
