@@ -38,7 +38,7 @@ from callbacks import (
 from components.display_mode import MODE_COOKIE, MODES
 from components.i18n import LANG_COOKIE, LANGUAGES
 from data_access.app_context import EXTENSION, current_store
-from data_access.cache import cache, cache_config
+from data_access.cache import cache, cache_config, compression_config
 from data_access.city_config import load_config, text
 from data_access.db import make_engine, upgrade_schema
 from data_access.redis_conn import connect, redis_url, shutdown_embedded
@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     config = load_config(settings.config_dir)
     server = Flask(__name__)
     server.config.update(cache_config(redis_url(settings), settings.cache))
+    server.config.update(compression_config())
     cache.init_app(server)
     store = Store(settings, config, make_engine(settings), connect(settings))
     server.extensions[EXTENSION] = store

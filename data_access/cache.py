@@ -103,3 +103,35 @@ def _fill_in_background(app, key: str, newest_key: str, compute: Callable[[], T]
             _store(key, newest_key, compute(), period_s)
         except Exception:  # the screens keep the newest value; the next period tries again
             logging.getLogger(__name__).exception("background refresh of %s failed", key)
+
+
+# Files whose URL changes with their content: Dash's bundles (version in the name) and our
+# assets (`?m=` modification time). Their compressed bytes can be kept for the process.
+STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
+
+
+class StaticCompressionCache:
+    """Flask-Compress's cache, for static files only: a page's ~2 MB of JavaScript was
+    compressed again for every visitor (25-50 ms of a web process per large bundle, while
+    the page waits for it). Anything else that Flask-Compress offers is not kept."""
+
+    def __init__(self) -> None:
+        self._bodies: dict[str, bytes] = {}
+
+    @staticmethod
+    def key(request) -> str:
+        return request.full_path
+
+    def get(self, key: str) -> bytes | None:
+        return self._bodies.get(key)
+
+    def set(self, key: str, value: bytes) -> None:
+        path = key.split(";", 1)[-1]  # Flask-Compress prefixes the algorithm
+        if path.startswith(STATIC_PREFIXES) and key not in self._bodies:
+            self._bodies[key] = value
+
+
+def compression_config() -> dict:
+    """Flask-Compress settings (Dash's compress=True reads them when the app is made)."""
+    return {"COMPRESS_CACHE_BACKEND": StaticCompressionCache,
+            "COMPRESS_CACHE_KEY": StaticCompressionCache.key}
