@@ -177,10 +177,10 @@ class Store:
         alarms = self.active_alarms()
         # The map shows what is wrong now: cleared (awaiting acknowledgement) and shelved
         # alarms stay in the list but no longer colour their device.
-        live = alarms[alarms["state"].isin(["active_unack", "active_ack"])]
-        not_offline = live[live["type"] != OFFLINE]
+        showing = alarms[alarms["state"].isin(["active_unack", "active_ack"])]
+        not_offline = showing[showing["type"] != OFFLINE]
         worst = not_offline.sort_values("rank").drop_duplicates("device_id")
-        offline = live.loc[live["type"] == OFFLINE, "device_id"]
+        offline = showing.loc[showing["type"] == OFFLINE, "device_id"]
         frame["status"], frame["reporting"] = statuses(
             frame["last_seen"].to_numpy(), now, index.offline_after_s,
             index.spread(dict(zip(worst["device_id"], worst["severity"], strict=True)), None),
@@ -188,9 +188,10 @@ class Store:
         )
         return frame
 
-    def device_frame(self, now: float | None = None) -> pd.DataFrame:
+    def device_frame(self, now: float | None = None,
+                     live: tuple[pd.DataFrame, LiveColumns] | None = None) -> pd.DataFrame:
         """status_frame plus each device's latest values, battery, RSSI and SNR (for KPIs)."""
-        live = self.live_state()
+        live = live or self.live_state()
         frame = self.status_frame(now, live)
         state = live[1]
         frame["latest"] = state.values
@@ -356,9 +357,9 @@ class Store:
 
     def _compute_snapshot(self, version: int) -> tuple[dict[str, str], list[KpiFigure]]:
         """Statuses for the map and the KPI strip, from one read of the city's state."""
-        frame = self.device_frame()
-        codes = codes_by_domain(frame["status"].to_numpy(),
-                                self.device_index(self.devices()).map_order)
+        live = self.live_state()  # the frame and the map order of one and the same device set
+        frame = self.device_frame(live=live)
+        codes = codes_by_domain(frame["status"].to_numpy(), self.device_index(live[0]).map_order)
         kpis = kpi_strip(frame, self.config)
         self._snapshot_put(f"kpis:{version}", kpis)
         self._snapshot_put(version, codes)
