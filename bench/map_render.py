@@ -41,6 +41,7 @@ from dash import Dash, Input, Output, dcc, html
 
 from app import ServerThread
 from bench.signin import sign_in_browser
+from callbacks.alarm_push import stop_push
 from data_access import streams
 from data_access.db import make_engine, upgrade_schema
 from data_access.redis_conn import shutdown_embedded
@@ -299,8 +300,9 @@ def run_size(browser, n: int, rounds: int) -> list[Figures]:
             print(f"  {n:,} {name}: first {first}, ready {ready}, again {again}, {size:,} B, "
                   f"refresh {refresh} ms", file=sys.stderr)
         out = [median_of(figures) for figures in runs.values()]
-        ours.httpd.shutdown()
-        base.httpd.shutdown()
+        stop_push(dash_app.server)
+        ours.stop()
+        base.stop()
         shutdown_embedded()
         return out
 

@@ -21,6 +21,8 @@ class AlarmSignal:
         self._changed = threading.Condition()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._pubsub = None
 
     def start(self) -> None:
         """Idempotent: the listener starts with the first screen that asks for it."""
@@ -30,6 +32,18 @@ class AlarmSignal:
                                                 name="alarm-signal")
                 self._thread.start()
 
+    def stop(self) -> None:
+        """End the listener and every stream waiting on it: for a server shutting down
+        before its Redis does, which would otherwise read as an outage in the log."""
+        self._stopped.set()
+        if self._pubsub is not None:
+            self._pubsub.close()
+        self._bump()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped.is_set()
+
     def wait_newer(self, seen: int, timeout: float) -> int | None:
         """The version once it is past `seen`, or None after `timeout` seconds."""
         with self._changed:
@@ -38,15 +52,17 @@ class AlarmSignal:
 
     def _listen(self) -> None:
         failures = 0
-        while True:  # Redis restarts and network cuts are survived: subscribe again
+        while not self.stopped:  # Redis restarts and network cuts are survived: subscribe again
             try:
-                pubsub = self.r.pubsub(ignore_subscribe_messages=True)
+                self._pubsub = pubsub = self.r.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(streams.ALARMS_CHANGED)
                 failures = 0
                 for message in pubsub.listen():
                     if message.get("type") == "message":
                         self._bump()
             except Exception as exc:
+                if self.stopped:
+                    return
                 # The whole story once, then a line a minute while Redis stays away: an
                 # outage must not bury the log under a traceback per second.
                 if failures == 0:
