@@ -115,15 +115,11 @@ def device_map(config: CityConfig, settings: Settings, devices_version: str,
         for d in config.domains if domains is None or d.id in domains
     ]
     outlines = [
-        dl.Polygon(positions=[list(p) for p in u.polygon],
+        dl.Polygon(positions=[list(p) for p in u.polygon], interactive=False,
                    pathOptions={"color": "#9aa5b1", "weight": 2, "fill": False,
-                                "dashArray": "6 4"},
-                   # Under the markers (the overlay pane, with the outlines), so a unit's
-                   # name never hides a cluster's count.
-                   children=dl.Tooltip(text(u.name, lang), permanent=True, pane="overlayPane",
-                                       direction="center", className="unit-label"))
+                                "dashArray": "6 4"})
         for u in config.city.units
-    ]
+    ] + [unit_label(u.polygon, text(u.name, lang)) for u in config.city.units]
     base = []
     if settings.tile_url and settings.tile_url.lower() != "none":
         base = [dl.TileLayer(url=settings.tile_url, attribution=settings.tile_attribution,
@@ -174,3 +170,17 @@ def rotation(config: CityConfig, lang: str, rotate_s: int | None) -> list:
         html.Div(views[0]["label"], id="rotate-caption", className="rotate-caption",
                  role="status", **{"aria-live": "polite"}),
     ]
+
+
+def unit_label(polygon: list[tuple[float, float]], name: str) -> dl.Polyline:
+    """A unit's name just above its outline: the devices are inside the outline, so their
+    clusters neither hide the name nor get hidden by it (centred, the city's own clusters
+    covered "Chalkida"). An invisible line along the outline's top carries the label."""
+    top = max(lat for lat, _ in polygon)
+    west, east = min(lon for _, lon in polygon), max(lon for _, lon in polygon)
+    return dl.Polyline(
+        positions=[[top, west], [top, east]], interactive=False,
+        pathOptions={"opacity": 0, "weight": 0},
+        # The overlay pane, under the markers: a name never hides a cluster's count.
+        children=dl.Tooltip(name, permanent=True, pane="overlayPane", direction="top",
+                            offset=[0, -6], className="unit-label"))
