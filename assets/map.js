@@ -249,7 +249,7 @@ window.cityops = window.cityops || {};
 
   function popupHtml(d) {
     const rows = Object.entries(d.values || {}).map(([k, v]) =>
-      `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v.value)} ${escapeHtml(v.unit)}</td></tr>`);
+      `<tr><th>${escapeHtml(v.name || k)}</th><td>${escapeHtml(v.value)} ${escapeHtml(v.unit)}</td></tr>`);
     const health = [d.last_seen && `${escapeHtml(d.labels.last_seen)}: ${escapeHtml(d.last_seen)}`,
                     d.battery != null && `${escapeHtml(d.labels.battery)}: ${escapeHtml(d.battery)} %`,
                     d.rssi != null && `RSSI ${escapeHtml(d.rssi)} dBm, SNR ${escapeHtml(d.snr)} dB`]

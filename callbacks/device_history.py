@@ -14,15 +14,19 @@ CHART_LAYOUT = {"template": "plotly_dark", "paper_bgcolor": "#22262c",
                 "height": 240, "font": {"size": 14}}
 
 
-def history_figures(frame, units: dict[str, str], tz: str) -> list:
+def history_figures(frame, titles: dict[str, str], tz: str) -> list:
+    """One chart per metric, titled with what a person calls it (`titles`: metric -> title),
+    in the order of `titles` (the kind's own order, as the value cards above the charts)."""
     charts = []
-    for metric, rows in frame.groupby("metric", sort=True):
+    groups = dict(tuple(frame.groupby("metric", sort=True)))
+    order = [m for m in titles if m in groups] + [m for m in groups if m not in titles]
+    for metric in order:
+        rows = groups[metric]
         mode = "lines+markers" if len(rows) < 60 else "lines"  # a few points must show
         fig = go.Figure(go.Scattergl(x=rows["ts"].dt.tz_convert(tz), y=rows["value"],
                                      mode=mode, line={"width": 2, "color": "#8cc8ff"},
                                      marker={"size": 7}))
-        unit = units.get(metric, "")
-        fig.update_layout(title=f"{metric} ({unit})" if unit else metric, **CHART_LAYOUT)
+        fig.update_layout(title=titles.get(metric, metric), **CHART_LAYOUT)
         charts.append(dcc.Graph(figure=fig, config={"displaylogo": False},
                                 className="history-chart", id={"type": "history", "m": metric}))
     return charts
@@ -40,6 +44,7 @@ def register(app) -> None:
         frame = store.device_history(device_id, range_start(range_key))
         if frame.empty:
             return html.P(t("no_data", lang), className="muted")
-        kind = store.device_row(device_id)["kind"]
-        return history_figures(frame, store.config.kinds[kind].metrics,
-                               store.config.city.timezone)
+        config = store.config
+        units = config.kinds[store.device_row(device_id)["kind"]].metrics
+        titles = {m: config.metric_label(m, u, lang) for m, u in units.items()}
+        return history_figures(frame, titles, config.city.timezone)

@@ -113,7 +113,7 @@ def device_rows(domain: str, lang: str) -> tuple[list[dict], list[dict]]:
         {"field": "status", "headerName": t("state", lang)},
         {"field": "kind", "headerName": t("kind", lang), "minWidth": 160},
         {"field": "unit", "headerName": t("unit", lang)},
-        *[{"field": m, "headerName": f"{m} ({u})" if u else m, "type": "numericColumn"}
+        *[{"field": m, "headerName": config.metric_label(m, u, lang), "type": "numericColumn"}
           for m, u in metrics],
         {"field": "last_seen", "headerName": t("last_seen", lang)},
         {"field": "battery", "headerName": f"{t('battery', lang)} (%)", "type": "numericColumn"},

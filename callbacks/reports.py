@@ -24,7 +24,6 @@ from components.report_form import (
     device_options,
     domain_metrics,
     matching_devices,
-    metric_label,
     metric_options,
     read_form,
     stat_options,
@@ -92,7 +91,7 @@ def table(frame: pd.DataFrame, request: ReportRequest, store: Store, lang: str) 
 def columns(request: ReportRequest, config: CityConfig, lang: str) -> list[Column]:
     unit = measure(request, config)
     value = t("report_col_value", lang, stat=t(f"report_stat_{request.stat}", lang),
-              metric=metric_label(request.metric, unit))
+              metric=config.metric_label(request.metric, unit, lang))
     cols = [Column("time", t("report_col_time", lang, tz=request.tz), "time")]
     if request.scope == "device":
         cols += [Column("device", t("device", lang), "text"),
@@ -151,8 +150,8 @@ def figure(tbl: pd.DataFrame, request: ReportRequest, config: CityConfig, lang: 
                       hovermode="x unified" if few else "closest",
                       xaxis={"tickformatstops": TICKS},
                       legend={"orientation": "h", "y": -0.2},
-                      yaxis_title=metric_label(request.metric, unit) if request.stat != "count"
-                      else t("report_stat_count", lang))
+                      yaxis_title=config.metric_label(request.metric, unit, lang)
+                      if request.stat != "count" else t("report_stat_count", lang))
     if tbl.empty:
         fig.add_annotation(text=t("report_empty", lang), showarrow=False, font={"size": 16},
                            xref="paper", yref="paper", x=0.5, y=0.5)
@@ -164,7 +163,8 @@ def caption(tbl: pd.DataFrame, request: ReportRequest, config: CityConfig, lang:
     """What the numbers are, in which unit, over which time: read before the chart."""
     unit = measure(request, config)
     head = t("report_caption", lang, stat=t(f"report_stat_{request.stat}", lang),
-             metric=metric_label(request.metric, unit), period=period_label(request, lang))
+             metric=config.metric_label(request.metric, unit, lang),
+             period=period_label(request, lang))
     whole = summary(tbl, request.stat)
     facts = [range_text(request), t("report_n_devices", lang, n=n_devices),
              t("report_n_rows", lang, n=len(tbl))]
@@ -275,9 +275,10 @@ def _register_metrics(app) -> None:
     @app.callback(
         Output("report-metric", "options"), Output("report-metric", "value"),
         Input("report-domain", "value"), State("report-metric", "value"),
+        State("page-lang", "data"),
     )
-    def metrics(domain, current):
-        options = metric_options(current_store().config, domain)
+    def metrics(domain, current, lang):
+        options = metric_options(current_store().config, domain, lang)
         values = [o["value"] for o in options]
         return options, current if current in values else (values[0] if values else None)
 

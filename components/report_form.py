@@ -81,12 +81,8 @@ def matching_devices(devices: pd.DataFrame, config: CityConfig, domain: str | No
     return devices[hit]
 
 
-def metric_label(metric: str, unit: str) -> str:
-    return f"{metric} ({unit})" if unit else metric
-
-
-def metric_options(config: CityConfig, domain: str | None) -> list[dict]:
-    return [{"label": metric_label(m, u), "value": m}
+def metric_options(config: CityConfig, domain: str | None, lang: str) -> list[dict]:
+    return [{"label": config.metric_label(m, u, lang), "value": m}
             for m, u in domain_metrics(config, domain).items()]
 
 
@@ -235,7 +231,7 @@ def report_form(config: CityConfig, lang: str, today: date,
     """`domains`: those the reader may report on (all when None)."""
     offered = [d for d in config.domains if domains is None or d.id in domains]
     domain = offered[0].id if offered else None
-    metrics = metric_options(config, domain)
+    metrics = metric_options(config, domain, lang)
     ranges = [{"label": t(f"window_{k}", lang), "value": k} for k in RANGES]
     return html.Section(className="report-form", **{"aria-label": t("report_form", lang)},
                         children=[

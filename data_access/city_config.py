@@ -107,6 +107,7 @@ class CityConfig(BaseModel):
     kinds: dict[str, DeviceKind]
     inventory: list[InventoryLine]
     rules: Rules
+    metric_names: dict[str, Text] = {}  # metric id -> what screens call it (metrics.yaml)
 
     @model_validator(mode="after")
     def _cross_check(self) -> CityConfig:
@@ -115,6 +116,10 @@ class CityConfig(BaseModel):
         for kind in self.kinds.values():
             if kind.domain not in domain_ids:
                 raise ValueError(f"kind {kind.id}: unknown domain {kind.domain}")
+        measured = {m for kind in self.kinds.values() for m in kind.metrics}
+        for metric in self.metric_names:
+            if metric not in measured:
+                raise ValueError(f"metrics.yaml: no device kind measures {metric}")
         for line in self.inventory:
             if line.kind not in self.kinds:
                 raise ValueError(f"inventory: unknown kind {line.kind}")
@@ -151,7 +156,7 @@ class CityConfig(BaseModel):
     def with_rules(self, raw_rules: object) -> CityConfig:
         """This config with another rules.yaml, validated against the same kinds and units."""
         fields = {name: getattr(self, name) for name in ("city", "domains", "kinds",
-                                                         "inventory")}
+                                                         "inventory", "metric_names")}
         return CityConfig.model_validate({**fields, "rules": raw_rules})
 
     @cached_property
@@ -161,6 +166,16 @@ class CityConfig(BaseModel):
     @cached_property
     def unit_by_id(self) -> dict[str, Unit]:
         return {u.id: u for u in self.city.units}
+
+    def metric_name(self, metric: str, lang: str) -> str:
+        """What a person reads for a metric ("Water level", not `water_level`)."""
+        names = self.metric_names.get(metric)
+        return text(names, lang) if names else metric.replace("_", " ").capitalize()
+
+    def metric_label(self, metric: str, unit: str, lang: str) -> str:
+        """A metric's name with its unit of measure, for headings and axes."""
+        name = self.metric_name(metric, lang)
+        return f"{name} ({unit})" if unit else name
 
     def offline_after_s(self, kind: str) -> float:
         """Silence longer than this makes a device of `kind` offline."""
@@ -193,7 +208,9 @@ def _read(path: Path):
 
 def load_config(config_dir: Path) -> CityConfig:
     kinds = {k: {"id": k, **v} for k, v in _read(config_dir / "device_kinds.yaml").items()}
+    names = config_dir / "metrics.yaml"  # optional: without it metrics show as their ids
     return CityConfig(
+        metric_names=_read(names) or {} if names.exists() else {},
         city=_read(config_dir / "city.yaml"),
         domains=_read(config_dir / "domains.yaml"),
         kinds=kinds,

@@ -218,7 +218,8 @@ class Store:
             "battery": latest.get("battery"),
             "rssi": latest.get("rssi"),
             "snr": latest.get("snr"),
-            "values": {m: {"value": v, "unit": kind.metrics.get(m, "")}
+            "values": {m: {"value": v, "unit": kind.metrics.get(m, ""),
+                           "name": self.config.metric_name(m, lang)}
                        for m, v in (latest.get("values") or {}).items()},
         }
 

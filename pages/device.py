@@ -28,7 +28,7 @@ def layout(device_id: str = "", lang: str | None = None, mode: str | None = None
         return page_shell(config, lang, "/devices", body, resolve_mode(mode))
     alarms = store.device_alarms(device_id)
     view = store.alarm_view(alarms, lang)
-    values = [html.Div([html.Span(m, className="value-name"),
+    values = [html.Div([html.Span(v["name"], className="value-name", title=m),
                         html.Span(f"{v['value']:g}", className="value-figure"),
                         html.Span(v["unit"], className="value-unit")], className="value-card")
               for m, v in detail["values"].items()]

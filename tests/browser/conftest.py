@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from callbacks.alarm_push import stop_push
 from data_access.db import make_engine, upgrade_schema
 from data_access.redis_conn import connect, shutdown_embedded
 from data_access.seed import seed_devices
@@ -57,6 +58,7 @@ def live_app(tmp_path_factory) -> Iterator[dict]:
     server.start()
     yield {"url": server.url, "store": store, "settings": settings, "flask": dash_app.server,
            "sessions": {}}
+    stop_push(dash_app.server)  # before its Redis goes: the end is not an outage to log
     server.stop()
     workers.shutdown()
     shutdown_embedded(settings)

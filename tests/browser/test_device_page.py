@@ -28,6 +28,11 @@ def test_device_page_history_range_and_alarms(live_app, open_page):
     expect(page.locator(".page-title")).to_have_text("Lilas river - Vasiliko bridge")
     expect(page.locator(".history-chart").first).to_be_visible(timeout=10_000)
     expect(page.locator(".history-chart")).to_have_count(3)  # level, velocity, discharge
+    # Named as a person says them, in the order of the value cards above the charts.
+    expect(page.locator(".value-name")).to_have_text(["Water level", "Flow velocity",
+                                                      "Discharge"])
+    expect(page.locator(".history-chart .gtitle")).to_have_text(
+        ["Water level (m)", "Flow velocity (m/s)", "Discharge (m³/s)"])
     page.get_by_text("7d", exact=True).click()
     expect(page.locator(".history-chart").first).to_be_visible()
     expect(page.locator(".device-alarms")).to_be_visible()

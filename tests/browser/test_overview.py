@@ -79,6 +79,8 @@ def test_a_marker_popup_shows_live_values_with_units(live_app, open_page):
     popup = page.locator(".leaflet-popup-content")
     expect(popup).to_contain_text("City-centre air station")
     expect(popup).to_contain_text("µg/m³", timeout=10_000)
+    expect(popup).to_contain_text("PM2.5")  # metrics by name, not by id (pm25)
+    expect(popup).not_to_contain_text("pm25")
     expect(popup).to_contain_text("Last seen")
     assert page.errors == []
 

@@ -44,7 +44,7 @@ def check_map_page(page, config) -> None:
 
 def check_device(page, config) -> None:
     expect(page.locator(".page-title")).to_have_text("Lilas river - Vasiliko bridge")
-    expect(page.locator(".value-card", has_text="water_level")).to_be_visible(timeout=10_000)
+    expect(page.locator(".value-card", has_text="Water level")).to_be_visible(timeout=10_000)
     expect(page.locator(".history-chart").first).to_be_visible(timeout=10_000)
     page.locator(".device-alarms").scroll_into_view_if_needed()
     expect(page.locator(".device-alarms")).to_be_visible()

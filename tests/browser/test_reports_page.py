@@ -60,7 +60,7 @@ def download(page, button: str, path):
 def test_a_report_and_its_downloads_hold_the_rows_shown(live_app, open_page, tmp_path):
     page = reports(open_page, live_app)
     pick(page, "report-domain", "E · Energy & lighting")
-    pick(page, "report-metric", "energy_kwh (kWh)")
+    pick(page, "report-metric", "Energy (kWh)")
     # A meter's counter: its increase per period is offered first.
     expect(page.locator("#report-stat input[value=increase]")).to_be_checked()
     choose(page, "report-bucket", "Hour")
@@ -69,7 +69,7 @@ def test_a_report_and_its_downloads_hold_the_rows_shown(live_app, open_page, tmp
     pick(page, "report-units", "Chalkida")
     page.locator("#report-run").click()
     caption = page.locator("#report-caption")
-    expect(caption).to_contain_text("Counter increase energy_kwh (kWh), per hour",
+    expect(caption).to_contain_text("Counter increase Energy (kWh), per hour",
                                     timeout=20_000)
     expect(caption).to_contain_text("Europe/Athens")
     expect(page.locator(".report-chart .main-svg").first).to_be_visible()
@@ -152,7 +152,7 @@ def test_custom_dates_and_an_end_before_the_start(live_app, open_page):
 def test_in_greek(live_app, open_page):
     page = reports(open_page, live_app, lang="el")
     expect(page.locator(".page-title")).to_have_text("Αναφορές")
-    expect(page.locator("#report-caption")).to_contain_text("Μέση τιμή occupied, ανά 15 λεπτά")
+    expect(page.locator("#report-caption")).to_contain_text("Μέση τιμή Κατειλημμένη, ανά 15 λεπτά")
     expect(page.locator(".report-caption-whole")).to_contain_text("Για όλο το διάστημα: 0,")
     header = page.locator(".report-grid .ag-header-cell-text").first
     expect(header).to_have_text("Έναρξη περιόδου (Europe/Athens)")

@@ -112,7 +112,7 @@ def test_device_popup_data_is_in_the_readers_language(backend):
                        b'{"values": {"fill_level": 42.0}, "battery": 80}')
     data = client.get("/api/v1/devices/bin_sensor-chalkida-00001?lang=el").json
     assert data["kind"] == "Αισθητήρας πλήρωσης κάδου" and data["unit"] == "Χαλκίδα"
-    assert data["values"] == {"fill_level": {"value": 42.0, "unit": "%"}}
+    assert data["values"] == {"fill_level": {"value": 42.0, "unit": "%", "name": "Πληρότητα"}}
     assert data["battery"] == 80
     assert client.get("/api/v1/devices/nope").status_code == 404
 

@@ -66,6 +66,23 @@ def test_a_rule_on_a_metric_the_kind_lacks_is_refused(tmp_path):
         load_config(target)
 
 
+def test_a_name_for_a_metric_no_kind_measures_is_refused(tmp_path):
+    target = _copy_config(tmp_path)
+    (target / "metrics.yaml").write_text("water_levle: {en: Water level}\n")
+    with pytest.raises(ValidationError, match="no device kind measures water_levle"):
+        load_config(target)
+
+
+def test_metrics_are_shown_by_name_in_the_readers_language(tmp_path):
+    config = load_config(ROOT / "config")
+    assert config.metric_label("water_level", "m", "el") == "Στάθμη νερού (m)"
+    assert config.metric_label("pm25", "µg/m³", "en") == "PM2.5 (µg/m³)"
+    assert config.metric_label("occupancy", "", "en") == "Occupancy"
+    target = _copy_config(tmp_path)
+    (target / "metrics.yaml").unlink()  # a city without names still reads, not as raw ids
+    assert load_config(target).metric_label("flow_velocity", "m/s", "en") == "Flow velocity (m/s)"
+
+
 def test_a_device_in_an_unknown_unit_is_refused(tmp_path):
     target = _copy_config(tmp_path)
     inventory = yaml.safe_load((target / "inventory.yaml").read_text())
