@@ -11,9 +11,12 @@ FLY_ZOOM = 18  # past the clusters' maxZoom (17): the device stands alone
 
 def register(app, map_id: str = "city-map") -> None:
     app.clientside_callback(
+        # Room at the top for the name above the northernmost unit's outline, clear of the
+        # device search.
         """function(bounds) {
             return {bounds: bounds, transition: 'fitBounds',
-                    options: {padding: [24, 24], animate: false}};
+                    options: {paddingTopLeft: [24, 72], paddingBottomRight: [24, 24],
+                              animate: false}};
         }""",
         Output(map_id, "viewport"),
         Input(f"{map_id}-bounds", "data"),

@@ -9,6 +9,7 @@ import time
 from datetime import UTC, datetime
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from data_access import streams
@@ -34,6 +35,20 @@ def close(store, alarm_id: str) -> None:
 
 def row(page, alarm_id: str):
     return page.locator(f'.ag-row[row-id="{alarm_id}"]')
+
+
+def open_detail(page, alarm_id: str):
+    """Click the alarm's row and wait for its detail. A live refresh may repaint the row
+    between finding it and the click (on a loaded machine), so a lost click is repeated."""
+    title = page.locator(".alarm-detail .panel-title")
+    for _ in range(3):
+        row(page, alarm_id).locator('[col-id="message"]').click()
+        try:
+            title.wait_for(state="visible", timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    return page.locator(".alarm-detail")
 
 
 def console(open_page, live_app, width=1440, height=900, role="operator"):
@@ -66,7 +81,7 @@ def test_a_department_head_acts_only_on_their_own_domains(live_app, open_page):
     store = live_app["store"]
     alarm_id = raise_alarm(store)
     page = console(open_page, live_app, role="department_head")
-    row(page, alarm_id).locator('[col-id="message"]').click()
+    open_detail(page, alarm_id)
     expect(page.locator(".alarm-detail .panel-title")).to_have_text("Pump P3 tripped")
     expect(page.locator("#detail-actions")).to_be_hidden()
     row(page, alarm_id).locator(".ag-checkbox-input").first.check()
@@ -83,7 +98,7 @@ def test_an_official_reads_alarms_without_action_buttons(live_app, open_page):
     page = console(open_page, live_app, role="official")
     expect(row(page, alarm_id)).to_contain_text("New", timeout=10_000)
     expect(page.locator("#ack-selected")).to_be_hidden()
-    row(page, alarm_id).locator('[col-id="message"]').click()
+    open_detail(page, alarm_id)
     expect(page.locator(".alarm-detail .panel-title")).to_have_text("Pump P3 tripped")
     expect(page.locator("#detail-actions")).to_be_hidden()
     close(store, alarm_id)
@@ -94,8 +109,7 @@ def test_detail_panel_shelve_and_comment_with_audit_trail(live_app, open_page):
     store = live_app["store"]
     alarm_id = raise_alarm(store, message="Pressure sensor drift")
     page = console(open_page, live_app)
-    row(page, alarm_id).locator('[col-id="message"]').click()
-    detail = page.locator(".alarm-detail")
+    detail = open_detail(page, alarm_id)
     expect(detail.locator(".panel-title")).to_have_text("Pressure sensor drift")
     expect(detail.locator(".detail-map .leaflet-container")).to_be_visible()
     # The department that usually takes water alarms is proposed.
