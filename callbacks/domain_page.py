@@ -12,6 +12,7 @@ from dash import Input, Output, State, dcc, html, no_update
 
 from components.domain_page import PAGES, DomainPage, kpi_card
 from components.i18n import t
+from components.report_form import domain_metrics
 from data_access import domain_data
 from data_access.app_context import current_store
 from data_access.cache import refreshed
@@ -124,11 +125,8 @@ def device_rows(domain: str, lang: str) -> tuple[list[dict], list[dict]]:
 
 def _table_metrics(config: CityConfig, domain: str,
                    chosen: tuple[str, ...]) -> list[tuple[str, str]]:
-    units = {}
-    for kind in config.kinds.values():
-        if kind.domain == domain:
-            units.update(kind.metrics)
-    return [(m, units.get(m, "")) for m in chosen if m in units]
+    units = domain_metrics(config, domain)
+    return [(m, units[m]) for m in chosen if m in units]
 
 
 def register(app) -> None:

@@ -208,9 +208,9 @@ def _read(path: Path):
 
 def load_config(config_dir: Path) -> CityConfig:
     kinds = {k: {"id": k, **v} for k, v in _read(config_dir / "device_kinds.yaml").items()}
-    names = config_dir / "metrics.yaml"  # optional: without it metrics show as their ids
+    names = config_dir / "metrics.yaml"  # optional: without it ids are shown made readable
     return CityConfig(
-        metric_names=_read(names) or {} if names.exists() else {},
+        metric_names=(_read(names) or {}) if names.exists() else {},
         city=_read(config_dir / "city.yaml"),
         domains=_read(config_dir / "domains.yaml"),
         kinds=kinds,
