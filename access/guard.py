@@ -8,15 +8,15 @@ to a 403 page; callbacks and APIs answer 401 (sign in) or 403 (not for your role
 
 from __future__ import annotations
 
-import re
 from urllib.parse import quote
 
-import dash
 from flask import Flask, Response, current_app, g, jsonify, redirect, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 
 from access import login
+from access.callback_shape import shaped_as_declared, values_of
+from access.page_paths import canonical_path, page_target
 from access.policy import DEVICE_VIEW, PUBLIC, SCOPED, SIGNED_IN, Principal, allowed
 from access.rules import Rule, rules_of
 from data_access.app_context import current_store
@@ -58,7 +58,7 @@ def check() -> Response | tuple | None:
     if who is not None and request.method in UNSAFE_METHODS and not _csrf_ok(endpoint):
         return jsonify(error="csrf", detail="missing or stale CSRF token; reload the page"), 403
     if endpoint in PAGE_ENDPOINTS:
-        return None if page_allowed(who, request.path) else _refuse_page(who)
+        return _page_load(who)
     if endpoint == DASH_UPDATE:
         return None if callback_allowed(who, request.get_json(silent=True) or {}) \
             else _refuse(who)
@@ -84,32 +84,30 @@ def _csrf_ok(endpoint: str) -> bool:
 # -- pages ---------------------------------------------------------------------------------
 
 
-def find_page(path: str) -> tuple[dict | None, dict[str, str]]:
-    """The registered page drawn at `path`, and the variables of its path template."""
-    for page in dash.page_registry.values():
-        template = page.get("path_template")
-        if template:
-            pattern = re.sub(r"<(\w+)>", r"(?P<\1>[^/]+)", re.escape(template).replace(
-                r"\<", "<").replace(r"\>", ">"))
-            found = re.fullmatch(pattern, path)
-            if found:
-                return page, found.groupdict()
-        elif page["path"] == path:
-            return page, {}
-    return None, {}
-
-
-def page_allowed(who: Principal | None, path: str) -> bool:
-    page, variables = find_page(path or "/")
-    if page is None:
+def page_allowed(who: Principal | None, path: str, search: str = "") -> bool:
+    """May `who` see what the router draws at this path (and query string)?"""
+    target = page_target(path or "/", search)
+    if target.page is None:
         return who is not None  # Dash's own "not found" page, for the signed-in
-    access = page.get("access")
+    access = target.page.get("access")
     if access is None:
         return False  # a page that does not say who may open it opens for nobody
-    domain = page.get("domain")
+    domain = target.page.get("domain")
     if access == DEVICE_VIEW:
-        domain = device_domain(variables.get("device_id", ""))
+        device_id = target.arguments.get("device_id")
+        domain = device_domain(device_id) if isinstance(device_id, str) else ""
     return allowed(who, access, domain)
+
+
+def _page_load(who: Principal | None) -> Response | tuple | None:
+    """A page is served under its canonical path only: another spelling is sent there first
+    (and judged there), so the address bar, the guard and the router agree."""
+    canonical = canonical_path(request.path)
+    if canonical != request.path:
+        query = request.query_string.decode("latin-1")
+        return redirect(canonical + (f"?{query}" if query else ""), code=308)
+    search = "?" + request.query_string.decode("latin-1") if request.query_string else ""
+    return None if page_allowed(who, request.path, search) else _refuse_page(who)
 
 
 def device_domain(device_id: str) -> str:
@@ -120,33 +118,26 @@ def device_domain(device_id: str) -> str:
 # -- callbacks -----------------------------------------------------------------------------
 
 
-def _values(body: dict) -> dict[tuple[str, str], list]:
-    """(component id, property) -> every value a callback request gives it (a crafted
-    request may repeat an input; each occurrence must pass)."""
-    found: dict[tuple[str, str], list] = {}
-    for group in (body.get("inputs") or [], body.get("state") or []):
-        for item in group if isinstance(group, list) else []:
-            for entry in item if isinstance(item, list) else [item]:
-                if isinstance(entry, dict) and "id" in entry:
-                    key = (str(entry["id"]), str(entry.get("property")))
-                    found.setdefault(key, []).append(entry.get("value"))
-    return found
-
-
 def callback_allowed(who: Principal | None, body: dict) -> bool:
-    """The callback named by the request's `output` (what Dash will run) against its rule;
-    Dash's page router against the page it is asked to draw."""
+    """The callback named by the request's `output` (what Dash will run), asked exactly as it
+    was declared, against its rule; Dash's page router against the page it will draw."""
+    rules = rules_of(current_app)
     output = str(body.get("output", ""))
-    values = _values(body)
+    spec = rules.specs.get(output)
+    if spec is None or not shaped_as_declared(spec, body):
+        return False
     if output == PAGES_ROUTER:
-        paths = values.get((PAGES_LOCATION, "pathname")) or ["/"]
-        return all(page_allowed(who, str(p or "/")) for p in paths)
-    rule = rules_of(current_app).callbacks.get(output)
+        path = (values_of(body, PAGES_LOCATION, "pathname") or ["/"])[0]
+        search = (values_of(body, PAGES_LOCATION, "search") or [""])[0]
+        if not isinstance(path, str) or not isinstance(search, str | None):
+            return False
+        return canonical_path(path) == path and page_allowed(who, path, search or "")
+    rule = rules.callbacks.get(output)
     if rule is None:
         return False
     if rule.scope is None:
         return allowed(who, rule.permission)
-    asked = values.get(rule.scope) or [None]
+    asked = values_of(body, *rule.scope) or [None]
     return all(allowed(who, rule.permission, _scope_domain(rule, v)) for v in asked)
 
 

@@ -37,6 +37,9 @@ class AccessRules:
     callbacks: dict[str, Rule] = field(default_factory=dict)  # callback_map key -> rule
     routes: dict[str, Rule] = field(default_factory=dict)  # Flask endpoint -> rule
     no_csrf: set[str] = field(default_factory=set)  # machine routes: no cookies, no CSRF
+    # The Dash app's own callback_map (live: Dash adds its page router at the first request):
+    # what each callback declared, to hold a request to that shape.
+    specs: dict[str, dict] = field(default_factory=dict)
 
 
 def rules_of(server: Flask) -> AccessRules:
@@ -49,7 +52,9 @@ def callbacks_need(app: Dash, rule: Rule) -> Iterator[None]:
     block gave it its own (the innermost declaration wins)."""
     before = set(app.callback_map)
     yield
-    declared = rules_of(app.server).callbacks
+    rules = rules_of(app.server)
+    rules.specs = app.callback_map
+    declared = rules.callbacks
     for key in set(app.callback_map) - before:
         declared.setdefault(key, rule)
 

@@ -43,6 +43,11 @@ def install(server: Flask, store: Store) -> None:
     login.login_manager.init_app(server)
     init_limits(server, redis_url(settings))
     server.register_blueprint(login.blueprint)
+
+
+def install_guard(server: Flask) -> None:
+    """The guard, once the Dash app is built: Dash's own first-request hooks (which add its
+    page router's callback) must run before the guard judges that callback."""
     guard.install(server)
 
 

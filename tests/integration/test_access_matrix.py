@@ -7,11 +7,14 @@ wrong grant there."""
 
 from __future__ import annotations
 
+from urllib.parse import unquote, urlsplit
+
 import dash
 import pytest
 from flask import g
 
 from access import users
+from access.page_paths import page_target
 from access.policy import Principal
 from tests.integration.helpers import signed_in
 
@@ -262,3 +265,160 @@ def test_a_crafted_callback_request_cannot_borrow_another_scope_or_page(world):
                   "inputs": [{"id": "_pages_location", "property": "pathname",
                               "value": "/public"}], "state": []}
     assert nobody.post("/_dash-update-component", json=admin_grid).status_code == 401
+
+
+# -- path variants: the guard judges the page the router will draw -----------------------
+
+ROUTER = ".._pages_content.children..._pages_store.data.."
+VARIANTS = {  # how an attacker may spell a page's path (the router strips slashes)
+    "trailing slash": lambda p: p.rstrip("/") + "/",
+    "two trailing slashes": lambda p: p.rstrip("/") + "//",
+    "leading double slash": lambda p: "/" + p,
+    "inner double slash": lambda p: p.replace("/", "//", 2),
+    "upper case": str.upper,
+    "dot segment": lambda p: "/." + p,
+    "dot-dot segment": lambda p: "/x/.." + p,
+    "percent-encoded": lambda p: p[:1] + "".join(f"%{ord(c):02X}" for c in p[1:3]) + p[3:],
+}
+
+
+def _router(client, headers: dict, pathname: str, search: str = "?lang=en"):
+    return client.post("/_dash-update-component", headers=headers, json={
+        "output": ROUTER,
+        "outputs": [{"id": "_pages_content", "property": "children"},
+                    {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
+                   {"id": "_pages_location", "property": "search", "value": search}],
+        "changedPropIds": ["_pages_location.pathname"], "state": []})
+
+
+def _load(client, path: str):
+    """A page load as a WSGI server hands it on: the request line's path percent-decoded,
+    as sent (the test client would read "//map" as a host)."""
+    return client.get("/", environ_overrides={"PATH_INFO": unquote(path),
+                                              "QUERY_STRING": "lang=en"})
+
+
+def _draws_nothing_of(answer, role) -> bool:
+    """Refused (401/403 with no data), or Dash's own not-found page."""
+    if answer.status_code in (401, 403):
+        return set(answer.get_json()) == {"error", "detail"}
+    return answer.status_code == 200 and b"404 - Page not found" in answer.data
+
+
+@pytest.mark.parametrize("role", [None, *ROLES])
+def test_a_page_spelt_another_way_opens_only_for_its_roles(world, config, role):
+    """Every page under every spelling of its path: a page load is sent to the one canonical
+    path (and judged there); the router, asked directly, draws nothing for a spelling that is
+    not canonical; so nobody gets a page their role does not open."""
+    _, _, clients = world
+    client = clients[role]
+    headers = _csrf(client)
+    checked = 0
+    for path, roles in expected_pages(config).items():
+        for label, spell in VARIANTS.items():
+            variant = spell(path)
+            if variant == path:
+                continue
+            load = _load(client, variant)
+            if load.status_code == 308:  # sent to the one spelling, judged there
+                target = urlsplit(load.headers["Location"])
+                assert (target.path, target.query) == (path, "lang=en"), (label, variant)
+            elif role not in roles:  # judged as what it draws: refused, or no page at all
+                names_no_page = page_target(unquote(variant)).page is None
+                assert load.status_code in (302, 403) or (
+                    load.status_code == 200 and names_no_page), (role, label, variant)
+            answer = _router(client, headers, variant)
+            if role in roles:
+                assert answer.status_code in (200, 401, 403), (role, label, variant)
+            else:
+                assert _draws_nothing_of(answer, role), (role, label, variant, answer.data[:300])
+            checked += 1
+    assert checked >= 100
+
+
+@pytest.mark.parametrize("role", ["department_head", "official", "display", None])
+def test_a_device_page_judges_the_device_the_layout_gets(world, role):
+    """Dash merges the query string into the layout's arguments: `?device_id=` names the
+    device drawn, so the guard judges that one, not the one in the path."""
+    _, _, clients = world
+    client = clients[role]
+    headers = _csrf(client)
+    allowed_roles = PAGES[f"/devices/{WATER_DEVICE}"]
+    search = f"?device_id={WATER_DEVICE}&lang=en"
+    load = client.get(f"/devices/{FLOOD_DEVICE}{search}")
+    answer = _router(client, headers, f"/devices/{FLOOD_DEVICE}", search)
+    if role in allowed_roles:
+        assert load.status_code == 200 and answer.status_code == 200
+        assert WATER_DEVICE.encode() in answer.data
+    else:
+        assert load.status_code in (302, 403), role
+        assert _draws_nothing_of(answer, role) and WATER_DEVICE.encode() not in answer.data
+
+
+# -- scope by position: Dash passes values by slot, the guard reads them by id --------------
+
+OWNED_SCOPE = {("domain-id", "data"): "flood", ("device-id", "data"): FLOOD_DEVICE,
+               ("report-domain", "value"): "flood",
+               ("report-kept", "data"): {"request": {"domain": "flood"}, "lang": "en"}}
+
+
+def _scoped_callbacks(app) -> list[tuple[str, dict, tuple[str, str]]]:
+    from access.rules import rules_of
+
+    rules = rules_of(app.server)
+    return [(key, app.callback_map[key], rule.scope) for key, rule in rules.callbacks.items()
+            if rule.scope is not None and key in app.callback_map]
+
+
+def _slots(spec: dict) -> list[dict]:
+    return [*spec["inputs"], *spec.get("state", [])]
+
+
+def _body(key: str, spec: dict, entries: list[dict]) -> dict:
+    n = len(spec["inputs"])
+    return {**_payload(key, spec), "inputs": entries[:n], "state": entries[n:]}
+
+
+def test_the_scope_moved_to_another_slot_is_refused(world):
+    """For every scoped callback: the department head (flood, air) puts an owned value under
+    the scope's id in every other slot, and water where the callback reads its scope; or adds
+    the owned scope as an extra entry. Each is refused; the honest owned request is not."""
+    app, _, clients = world
+    client = clients["department_head"]
+    headers = _csrf(client)
+    scoped = _scoped_callbacks(app)
+    assert len(scoped) >= 6, [k for k, *_ in scoped]
+    tried = 0
+    for key, spec, scope in scoped:
+        slots = _slots(spec)
+        here = next(i for i, d in enumerate(slots) if (d["id"], d["property"]) == scope)
+
+        def entry(dep: dict, value) -> dict:
+            return {"id": dep["id"], "property": dep["property"], "value": value}
+
+        honest = [entry(d, SCOPE_VALUES.get((d["id"], d["property"]))) for d in slots]
+        owned = list(honest)
+        owned[here] = entry(slots[here], OWNED_SCOPE[scope])
+        answer = client.post("/_dash-update-component", json=_body(key, spec, owned),
+                             headers=headers)
+        assert answer.status_code not in (401, 403), (key, answer.data[:200])
+        for other in range(len(slots)):
+            if other == here:
+                continue
+            moved = list(honest)  # water where the callback reads the scope ...
+            moved[here] = {**entry(slots[other], SCOPE_VALUES[scope])}
+            moved[other] = entry(slots[here], OWNED_SCOPE[scope])  # ... flood under its id
+            answer = client.post("/_dash-update-component", json=_body(key, spec, moved),
+                                 headers=headers)
+            assert answer.status_code == 403, (key, other, answer.data[:200])
+            assert set(answer.get_json()) == {"error", "detail"}
+            tried += 1
+        extra = [*honest, entry(slots[here], OWNED_SCOPE[scope])]
+        for body in (_body(key, spec, extra), {**_body(key, spec, honest),
+                                               "state": [*_body(key, spec, honest)["state"],
+                                                         entry(slots[here],
+                                                               OWNED_SCOPE[scope])]}):
+            assert client.post("/_dash-update-component", json=body,
+                               headers=headers).status_code == 403, key
+    assert tried >= 6
