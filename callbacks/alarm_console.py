@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 from dash import Input, Output, State, ctx, no_update
-from sqlalchemy import select
 
 from access.identity import current_principal
 from access.policy import ALARM_ACT, may_act_on
@@ -19,6 +18,7 @@ from data_access.alarm_actions import ActionError, act
 from data_access.alarm_health import health
 from data_access.alarm_queries import (
     AlarmFilter,
+    alarm_domains,
     alarm_rows,
     alarm_trail,
     open_alarms_since,
@@ -28,7 +28,6 @@ from data_access.alarm_queries import (
 from data_access.app_context import current_store
 from data_access.city_config import text
 from data_access.departments import department_for, load_departments
-from data_access.models import Alarm
 
 HEALTH_WINDOW = timedelta(days=7)
 AROUND = timedelta(hours=1)  # values shown before and after the alarm
@@ -56,17 +55,15 @@ def _message(result, lang: str) -> str:
     return t("action_done", lang, n=result.applied)
 
 
-def _alarm_domains(store, ids: list[str]) -> list[str | None]:
-    with store.engine.connect() as conn:
-        return list(conn.execute(select(Alarm.domain).where(Alarm.alarm_id.in_(ids))).scalars())
-
-
 def _act(event: str, ids: list[str], lang: str, **kw) -> tuple[str, str]:
     """(message, css class): what the operator reads under the buttons. The event records
     the signed-in user; a department head acts only on their own domains' alarms."""
     store = current_store()
     who = current_principal()
-    if ids and not may_act_on(who, _alarm_domains(store, ids)):
+    held = alarm_domains(store.engine, ids)
+    if set(ids) - set(held):
+        return t("action_alarm_not_held", lang), "form-msg form-error"
+    if not may_act_on(who, list(held.values())):
         return t("action_not_your_domain", lang), "form-msg form-error"
     try:
         result = act(store.redis, store.engine, event, ids, who.name if who else "",
@@ -92,9 +89,6 @@ def register(app) -> None:
         f = AlarmFilter(domains or [], severities or [], states or [], units or [],
                         window or "open")
         return _rows(current_store(), f, lang)
-
-    with callbacks_need(app, Rule(ALARM_ACT)):  # the alarms' own domains: checked in _act
-        _register_actions(app)
 
     @app.callback(
         Output("alarm-grid", "exportDataAsCsv"),

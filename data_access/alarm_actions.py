@@ -1,7 +1,8 @@
 """Operator actions on alarms: acknowledge, shelve, unshelve, comment, assign.
 
 An action is an entry on `cityops:alarms` (with who and when), like any producer's event, so
-the alarm store is the one writer of the alarm tables and every screen hears of it. The
+the alarm store is the one writer of the alarm tables and every screen hears of it. An action
+on an alarm the alarm store does not hold (not raised yet, or unknown) is refused. The
 caller then waits, briefly, until the alarm store has applied it, so the operator sees the
 result at once; if the store is slow or down, the action is not lost: it waits in the
 stream and is applied when the store runs again.
@@ -17,6 +18,7 @@ import redis
 from sqlalchemy import Engine, func, select
 
 from data_access import streams
+from data_access.alarm_queries import alarm_domains
 from data_access.models import AlarmEvent
 
 SHELVE_CHOICES_MIN = (15, 60, 240, 480, 1440)  # what the console offers
@@ -56,6 +58,10 @@ def act(r: redis.Redis, engine: Engine, event: str, alarm_ids: list[str], user: 
         note: str | None = None, shelve_min: int | None = None, department: str | None = None,
         departments: tuple[str, ...] = (), wait_s: float = 3.0) -> ActionResult:
     validate(event, alarm_ids, user, note, shelve_min, department, departments)
+    if set(alarm_ids) - set(alarm_domains(engine, alarm_ids)):
+        # Not queued for later: an alarm not raised yet has no domain to judge the actor by,
+        # and would arrive already shelved or acknowledged by whoever guessed its id.
+        raise ActionError("action_alarm_not_held")
     now = datetime.now(UTC)
     fields = {"event": event, "user": user.strip(), "ts": now.isoformat(), "source": "console"}
     if note and note.strip():

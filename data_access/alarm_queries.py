@@ -72,6 +72,14 @@ def alarm_rows(engine: Engine, f: AlarmFilter, now: datetime | None = None,
                              ascending=[True, True, False]).reset_index(drop=True)
 
 
+def alarm_domains(engine: Engine, alarm_ids: list[str]) -> dict[str, str | None]:
+    """alarm id -> its domain, for the alarms the store holds (an id not raised yet is absent)."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(Alarm.alarm_id, Alarm.domain)
+                            .where(Alarm.alarm_id.in_(list(alarm_ids))))
+        return {alarm_id: domain for alarm_id, domain in rows}
+
+
 def alarm_trail(engine: Engine, alarm_id: str) -> pd.DataFrame:
     """Every event of one alarm, oldest first: who did what and when."""
     with engine.connect() as conn:

@@ -31,4 +31,7 @@ TEXT: dict[str, dict[str, str]] = {
     "action_not_your_domain": {
         "el": "Ο ρόλος σας δεν επιτρέπει ενέργειες σε συναγερμούς αυτού του τομέα.",
         "en": "Your role may not act on alarms of this domain."},
+    "action_alarm_not_held": {
+        "el": "Ο συναγερμός δεν υπάρχει (ή δεν έχει ακόμη εγερθεί)· δεν έγινε καμία ενέργεια.",
+        "en": "No such alarm (or not raised yet); nothing was done."},
 }

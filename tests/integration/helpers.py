@@ -30,6 +30,22 @@ def pending(r, stream: str, group: str) -> int:
     return r.xpending(stream, group)["pending"]
 
 
+def alarm_held(engine, alarm_id: str, within_s: float = 60.0) -> None:
+    """Wait until the alarm store holds the alarm (a condition, not a fixed sleep: the
+    deadline is only there so a broken store fails the test instead of hanging it)."""
+    import time
+
+    from data_access.models import Alarm
+
+    deadline = time.monotonic() + within_s
+    while True:
+        with engine.connect() as conn:
+            if conn.execute(select(Alarm.alarm_id).where(Alarm.alarm_id == alarm_id)).first():
+                return
+        assert time.monotonic() < deadline, f"the alarm store never stored {alarm_id}"
+        time.sleep(0.02)
+
+
 TEST_PASSWORD = "a test password, long enough"
 
 

@@ -13,7 +13,7 @@ from access import users
 from access.login import DISPLAY_COOKIE
 from data_access import streams
 from data_access.models import AlarmEvent
-from tests.integration.helpers import TEST_PASSWORD, signed_in
+from tests.integration.helpers import TEST_PASSWORD, alarm_held, signed_in
 
 KPI_CALLBACK = {"output": "kpi-strip.children",
                 "outputs": {"id": "kpi-strip", "property": "children"},
@@ -145,6 +145,7 @@ def test_an_alarm_action_records_the_signed_in_user(app, backend):
             "event": "raised", "alarm_id": "acc-1", "device_id": "water_meter-avlida-00001",
             "domain": "water", "severity": "major", "type": "t", "message": "m",
             "ts": "2026-11-22T10:00:00+00:00"})
+        alarm_held(backend.engine, "acc-1")  # an action on an alarm not held is refused
         client = signed_in(app.server.test_client(), backend, "operator")
         answer = client.post("/_dash-update-component", headers=_csrf_header(client), json={
             "output": "..console-msg.children...console-msg.className..",
@@ -162,6 +163,31 @@ def test_an_alarm_action_records_the_signed_in_user(app, backend):
         assert who == "test-operator"
     finally:
         workers.shutdown()
+
+
+def test_a_department_head_cannot_act_on_an_alarm_before_it_is_raised(app, backend):
+    """Shelving another domain's alarm id that no producer has raised yet: refused with a
+    message that says so, and nothing reaches the alarms stream."""
+    client = signed_in(app.server.test_client(), backend, "department_head", ("flood",))
+    before = backend.redis.xlen(streams.ALARMS)
+    answer = client.post("/_dash-update-component", headers=_csrf_header(client), json={
+        "output": "..detail-msg.children...detail-msg.className..",
+        "outputs": [{"id": "detail-msg", "property": "children"},
+                    {"id": "detail-msg", "property": "className"}],
+        "inputs": [{"id": i, "property": "n_clicks", "value": 1 if i == "act-shelve" else None}
+                   for i in ("act-ack", "act-shelve", "act-unshelve", "act-assign",
+                             "act-comment")],
+        "state": [{"id": "detail-id", "property": "data",
+                   "value": "water_meter-avlida-00001|leak"},
+                  {"id": "act-shelve-min", "property": "value", "value": 60},
+                  {"id": "act-department", "property": "value", "value": None},
+                  {"id": "act-note", "property": "value", "value": None},
+                  {"id": "page-lang", "property": "data", "value": "en"}],
+        "changedPropIds": ["act-shelve.n_clicks"]})
+    assert answer.status_code == 200, answer.data
+    assert b"No such alarm (or not raised yet); nothing was done." in answer.data
+    assert b"form-error" in answer.data
+    assert backend.redis.xlen(streams.ALARMS) == before
 
 
 def test_display_token_signs_a_screen_in_until_revoked(app, backend, monkeypatch):

@@ -16,6 +16,7 @@ from data_access.alarm_actions import ActionError, act
 from data_access.models import Alarm, AlarmEvent
 from ingest import shelf_sweep
 from ingest.alarm_store import AlarmStoreConsumer
+from tests.integration.helpers import alarm_held
 
 DEPARTMENTS = ("sanitation", "it")
 
@@ -52,9 +53,7 @@ def audit(engine, alarm_id: str) -> list[tuple]:
 
 
 def wait_for(engine, alarm_id: str) -> None:
-    act_deadline = datetime.now() + timedelta(seconds=5)
-    while alarm(engine, alarm_id) is None:
-        assert datetime.now() < act_deadline, "the alarm store never stored the raise"
+    alarm_held(engine, alarm_id)
 
 
 def test_acknowledge_is_applied_at_once_and_audited_with_the_user(backend, running_store):
@@ -130,7 +129,27 @@ def test_bad_input_is_refused_with_a_reason_and_nothing_is_sent(backend, kwargs,
 
 def test_an_action_waits_in_the_stream_while_the_alarm_store_is_down(backend):
     alarm_id = raise_alarm(backend.redis)
+    AlarmStoreConsumer(backend.redis, backend.engine, block_ms=10).step()  # the raise is held
     result = act(backend.redis, backend.engine, "acknowledged", [alarm_id], "maria", wait_s=0.2)
     assert (result.sent, result.applied) == (1, 0)  # said to the operator: queued
     AlarmStoreConsumer(backend.redis, backend.engine, block_ms=10).step()
     assert alarm(backend.engine, alarm_id).state == "active_ack"
+
+
+def test_an_action_on_an_alarm_not_raised_yet_is_refused_and_not_queued(backend, running_store):
+    """Someone who guesses another domain's alarm id cannot shelve or acknowledge it before
+    its producer raises it: nothing is sent, and the alarm arrives as any new alarm."""
+    before = backend.redis.xlen(streams.ALARMS)
+    for event, extra in (("shelved", {"shelve_min": 60}), ("acknowledged", {})):
+        with pytest.raises(ActionError, match="action_alarm_not_held"):
+            act(backend.redis, backend.engine, event, ["later|bin_collect"], "maria", **extra)
+    held = raise_alarm(backend.redis, "held|bin_collect")
+    wait_for(backend.engine, held)
+    with pytest.raises(ActionError, match="action_alarm_not_held"):  # one unknown among many
+        act(backend.redis, backend.engine, "acknowledged", [held, "later|bin_collect"], "maria")
+    assert backend.redis.xlen(streams.ALARMS) == before + 1  # only the raise
+    raise_alarm(backend.redis, "later|bin_collect")
+    wait_for(backend.engine, "later|bin_collect")
+    stored = alarm(backend.engine, "later|bin_collect")
+    assert (stored.state, stored.shelved_until) == ("active_unack", None)
+    assert audit(backend.engine, "later|bin_collect") == [("raised", None, None)]
