@@ -1,7 +1,8 @@
 """Sign-in, sign-out and wall-screen sign-in by display token (Flask-Login on server-side
 sessions in Redis, so a session can really end: logout deletes it, sign-in replaces it).
 
-    GET/POST /login     the form (CSRF token, failed attempts throttled per account and address)
+    GET/POST /login     the form (CSRF token; attempts limited per account and address, and
+                        claimed before the password is checked)
     POST     /logout    ends the session
     GET /display/<t>    signs a wall screen in; a cookie keeps the token so the screen signs
                         itself in again after its session is lost (restart, expiry)
@@ -26,8 +27,9 @@ from flask_login import LoginManager, UserMixin, login_user, logout_user
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from wtforms import ValidationError
 
-from access import users
+from access import passwords, users
 from access.policy import Principal
+from access.throttle import Claim
 from components.i18n import request_language, t
 from data_access.app_context import current_store
 from data_access.city_config import text
@@ -131,21 +133,28 @@ def login() -> Response | str | tuple[str, int]:
         response = make_response(_login_page(lang, t("display_revoked", lang), "info"))
         response.delete_cookie(DISPLAY_COOKIE)
         return response
-    name = request.form.get("name", "")
+    typed = request.form.get("name", "")
     try:
         validate_csrf(request.form.get("csrf_token"))
     except ValidationError:
-        return _login_page(lang, t("login_expired", lang), "error", name), 400
+        return _login_page(lang, t("login_expired", lang), "error", typed), 400
+    name = users.normalise_name(typed)  # the same name for the lookup and for the limits
     throttle = current_app.extensions["cityops_login_throttle"]
-    wait_s = throttle.blocked(name, _client_address())
-    if wait_s:
-        return _login_page(lang, t("login_blocked", lang, minutes=-(-wait_s // 60)), "error",
-                           name), 429
-    user = users.authenticate(current_store().engine, name, request.form.get("password", ""))
-    if user is None:
-        throttle.failed(name, _client_address())
+    claim = throttle.claim(name, _client_address())
+    if not isinstance(claim, Claim):
+        return _login_page(lang, t("login_blocked", lang, minutes=-(-claim // 60)), "error",
+                           typed), 429
+    try:
+        user = users.authenticate(current_store().engine, name, request.form.get("password", ""))
+    except passwords.Busy:
+        throttle.release(claim)  # nothing was checked: not an attempt
+        response = make_response(_login_page(lang, t("login_busy", lang), "error", typed), 429)
+        response.headers["Retry-After"] = "5"
+        return response
+    if user is None:  # the claim stays: a failure counts for the whole window
         # 200, as any form that asks again (a 401 would need an HTTP auth challenge).
-        return _login_page(lang, t("login_failed", lang), "error", name)
+        return _login_page(lang, t("login_failed", lang), "error", typed)
+    throttle.release(claim)
     sign_in(user.session_key, user.principal())
     return redirect(_safe_next(request.args.get("next")))
 

@@ -41,7 +41,7 @@ def install(server: Flask, store: Store) -> None:
     Session(server)
     CSRFProtect(server)
     login.login_manager.init_app(server)
-    init_limits(server, redis_url(settings))
+    init_limits(server, redis_url(settings), store.redis)
     server.register_blueprint(login.blueprint)
 
 

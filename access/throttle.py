@@ -1,26 +1,53 @@
 """Rate limits, counted in the installation's Redis so every web worker shares them.
 
     limiter              Flask-Limiter: decorate public routes with limiter.limit(PUBLIC_API_LIMIT)
-    LoginThrottle        failed sign-ins per account and per address (limits' moving window)
+    LoginThrottle        sign-in attempts per account and per address, claimed before the
+                         password is checked
 """
 
 from __future__ import annotations
 
-import time
+import hashlib
+import secrets
 from dataclasses import dataclass
 
+import redis
 from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from limits import RateLimitItem, parse
-from limits.strategies import MovingWindowRateLimiter
 
 PUBLIC_API_LIMIT = "60 per minute"  # per address: plenty for a phone, little for a scraper
-FAILED_PER_ACCOUNT = "5 per 15 minutes"
-FAILED_PER_ADDRESS = "20 per 15 minutes"
+WINDOW_S = 15 * 60
+PER_ACCOUNT = 5  # failed (or still running) sign-ins per account in the window
+PER_ADDRESS = 20  # ... and per address
+KEY_PREFIX = "cityops:{login}:"  # one hash slot: the claim touches both keys in one script
 
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True,
                   strategy="moving-window", key_prefix="cityops")
+
+# Both limits are tested and, only if both have room, claimed in one step: concurrent
+# attempts cannot all pass a check made before any of them is counted.
+# KEYS: one sorted set per limit (member: a claim, score: its time in ms);
+# ARGV: the claim, then (limit, window ms) per key. Returns ms to wait, 0 when claimed.
+CLAIM_LUA = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local wait = 0
+for i, key in ipairs(KEYS) do
+  local limit, window = tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  if redis.call('ZCARD', key) >= limit then
+    local oldest = tonumber(redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2])
+    wait = math.max(wait, oldest + window - now)
+  end
+end
+if wait > 0 then return wait end
+for i, key in ipairs(KEYS) do
+  redis.call('ZADD', key, now, ARGV[1])
+  redis.call('PEXPIRE', key, tonumber(ARGV[2 * i + 1]))
+end
+return 0
+"""
 
 
 def storage_uri(redis_url: str) -> str:
@@ -30,37 +57,52 @@ def storage_uri(redis_url: str) -> str:
     return redis_url
 
 
-def init_limits(server: Flask, redis_url: str) -> None:
+def init_limits(server: Flask, redis_url: str, r: redis.Redis) -> None:
     server.config["RATELIMIT_STORAGE_URI"] = storage_uri(redis_url)
     server.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter.init_app(server)
-    # The same storage (one Redis connection pool) counts failed sign-ins.
-    server.extensions["cityops_login_throttle"] = LoginThrottle(
-        MovingWindowRateLimiter(limiter.storage))
+    server.extensions["cityops_login_throttle"] = LoginThrottle(r)
 
 
-@dataclass
+@dataclass(frozen=True)
+class Claim:
+    """One sign-in attempt counted against its account and address."""
+
+    keys: tuple[str, ...]
+    member: str
+
+
 class LoginThrottle:
-    """Refuses sign-in for an account or an address after too many failures, even with the
-    right password, until the window has moved on; a success does not reset the count (a
-    guesser who found the password must not get more guesses elsewhere)."""
+    """Sign-in attempts per account and per address in a moving window. An attempt is
+    claimed before its password is checked (so a burst cannot be hashed before it is
+    counted); a successful one gives its own claim back, so an office of many users behind
+    one address is not shut out by its own sign-ins, while failures stay counted until the
+    window has moved on (a success does not wipe the guesses before it)."""
 
-    window: MovingWindowRateLimiter
-    per_account: RateLimitItem = parse(FAILED_PER_ACCOUNT)
-    per_address: RateLimitItem = parse(FAILED_PER_ADDRESS)
+    def __init__(self, r: redis.Redis, per_account: int = PER_ACCOUNT,
+                 per_address: int = PER_ADDRESS, window_s: int = WINDOW_S) -> None:
+        self.redis = r
+        self.per_account, self.per_address, self.window_s = per_account, per_address, window_s
+        self._claim = r.register_script(CLAIM_LUA)
 
-    def blocked(self, account: str, address: str) -> int:
-        """Seconds until the next attempt may be made; 0 when it may be made now."""
-        waits = [self._wait(self.per_account, "account", account.lower()),
-                 self._wait(self.per_address, "address", address)]
-        return max(waits)
+    def claim(self, account: str, address: str) -> Claim | int:
+        """A claim on one attempt, or the seconds to wait before the next may be made.
+        `account` is the name as users.normalise_name gives it."""
+        keys = (f"{KEY_PREFIX}account:{_digest(account)}", f"{KEY_PREFIX}address:{address}")
+        member = secrets.token_hex(8)
+        window_ms = self.window_s * 1000
+        wait_ms = int(self._claim(keys=list(keys), args=[
+            member, self.per_account, window_ms, self.per_address, window_ms]))
+        return Claim(keys, member) if wait_ms == 0 else max(1, -(-wait_ms // 1000))
 
-    def failed(self, account: str, address: str) -> None:
-        self.window.hit(self.per_account, "cityops-login", "account", account.lower())
-        self.window.hit(self.per_address, "cityops-login", "address", address)
+    def release(self, claim: Claim) -> None:
+        """The attempt succeeded (or its password was never checked): it does not count."""
+        pipe = self.redis.pipeline(transaction=False)
+        for key in claim.keys:
+            pipe.zrem(key, claim.member)
+        pipe.execute()
 
-    def _wait(self, item: RateLimitItem, *key: str) -> int:
-        if self.window.test(item, "cityops-login", *key):
-            return 0
-        reset = self.window.get_window_stats(item, "cityops-login", *key).reset_time
-        return max(1, int(reset - time.time()))
+
+def _digest(name: str) -> str:
+    """Keys of a bounded size whatever was typed into the name field."""
+    return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:32]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +20,16 @@ from data_access.models import DisplayToken, User
 
 USER_ROLES = tuple(r for r in ROLES if r != "display")  # screens sign in by token, not password
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
+
+
+MAX_TYPED_NAME = 200  # longer input is no user's name: cut before it is normalised or keyed
+
+
+def normalise_name(typed: str | None) -> str:
+    """The one form of a user name, for lookup and for every sign-in limit alike: Unicode
+    NFKC (full-width and compatibility letters fold to plain ones), trimmed, case-folded."""
+    folded = unicodedata.normalize("NFKC", (typed or "")[:MAX_TYPED_NAME]).casefold()
+    return unicodedata.normalize("NFKC", folded).strip()
 
 
 class UserError(ValueError):
@@ -76,7 +87,7 @@ def _token_view(t: DisplayToken) -> TokenView:
 def check_user(name: str, role: str, domains: Iterable[str], known_domains: Iterable[str]) -> \
         tuple[str, tuple[str, ...]]:
     """The normalised name and domains, or UserError naming what is wrong."""
-    name = (name or "").strip().lower()
+    name = normalise_name(name)
     if not NAME_PATTERN.match(name):
         raise UserError("user_bad_name")
     if role not in USER_ROLES:
@@ -108,8 +119,9 @@ def create_user(engine: Engine, name: str, role: str, password: str,
 
 
 def authenticate(engine: Engine, name: str, password: str) -> UserView | None:
-    """The active user with this name and password, or None (same time either way)."""
-    name = (name or "").strip().lower()
+    """The active user with this name and password, or None (same time either way).
+    Raises passwords.Busy when the server is checking too many passwords at once."""
+    name = normalise_name(name)
     user = _first(engine, select(User).where(User.name == name))
     if not passwords.verify(user.password_hash if user else None, password) or not user.active:
         return None
@@ -122,7 +134,7 @@ def authenticate(engine: Engine, name: str, password: str) -> UserView | None:
 
 
 def find_user(engine: Engine, name: str) -> UserView | None:
-    user = _first(engine, select(User).where(User.name == name.strip().lower()))
+    user = _first(engine, select(User).where(User.name == normalise_name(name)))
     return _view(user) if user else None
 
 

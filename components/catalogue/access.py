@@ -9,6 +9,10 @@ TEXT: dict[str, dict[str, str]] = {
     "login_blocked": {
         "el": "Πολλές αποτυχημένες προσπάθειες. Δοκιμάστε ξανά σε {minutes} λεπτά.",
         "en": "Too many failed attempts. Try again in {minutes} min."},
+    "login_busy": {
+        "el": "Ο διακομιστής ελέγχει πολλές συνδέσεις αυτή τη στιγμή. "
+              "Δοκιμάστε ξανά σε λίγα δευτερόλεπτα.",
+        "en": "The server is checking many sign-ins right now. Try again in a few seconds."},
     "login_expired": {"el": "Η φόρμα έληξε. Δοκιμάστε ξανά.",
                       "en": "The form expired. Please try again."},
     "login_public": {"el": "Ανοιχτά δεδομένα για τους πολίτες, χωρίς σύνδεση",

@@ -268,3 +268,108 @@ def test_the_alarm_event_stream_ends_when_the_screen_is_revoked(app, backend, mo
     rest = list(itertools.islice(chunks, 30))  # bounded: a test must not hang
     assert len(rest) < 30  # the stream ended by itself, soon after the revocation
     stream.close()
+
+
+def test_every_spelling_of_a_name_counts_against_the_same_account(app, backend):
+    """Spaces, case and compatibility forms (full-width letters) are one name for the
+    lookup and for the per-account limit alike: they cannot buy more guesses."""
+    users.create_user(backend.engine, "mayor", "official", TEST_PASSWORD)
+    assert users.normalise_name(" \uff2d\uff41\uff39\uff4f\uff52\u00a0") == "mayor"
+    spellings = ["mayor ", " MAYOR", "Mayor\t", "\uff4d\uff41\uff59\uff4f\uff52", "mAyOr\u00a0"]
+    for i, spelt in enumerate(spellings):
+        client = app.server.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"198.51.100.{i + 1}"  # a new address each time
+        assert "login-msg error" in _sign_in(client, spelt, "guess guess guess").text
+    late = app.server.test_client()
+    late.environ_base["REMOTE_ADDR"] = "198.51.100.99"
+    assert _sign_in(late, "mayor", TEST_PASSWORD).status_code == 429
+    # ...whichever way it is spelt.
+    assert _sign_in(app.server.test_client(), "  MAYOR ", TEST_PASSWORD).status_code == 429
+
+
+class CountingHasher:
+    """The real Argon2 hasher, watched: how many checks ran, and the most at once."""
+
+    def __init__(self, real) -> None:
+        import threading
+
+        self.real, self.lock = real, threading.Lock()
+        self.checks = self.running = self.peak = 0
+
+    def verify(self, stored: str, password: str) -> bool:
+        with self.lock:
+            self.checks += 1
+            self.running += 1
+            self.peak = max(self.peak, self.running)
+        try:
+            return self.real.verify(stored, password)
+        finally:
+            with self.lock:
+                self.running -= 1
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def test_a_burst_of_wrong_sign_ins_is_counted_before_any_password_is_checked(
+        app, backend, monkeypatch):
+    """40 wrong sign-ins at once from one address: the address's 20 are claimed atomically
+    before hashing, so exactly 20 passwords are checked and 20 answered 429 unhashed; and no
+    more checks run at once than the process allows (64 MiB each)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from access import passwords
+
+    hasher = CountingHasher(passwords._hasher)
+    monkeypatch.setattr(passwords, "_hasher", hasher)
+    clients = []
+    for _ in range(40):
+        client = app.server.test_client()
+        client.environ_base["REMOTE_ADDR"] = "203.0.113.40"
+        clients.append((client, _form_token(client)))
+    import threading
+
+    start = threading.Barrier(40)
+
+    def attempt(i: int) -> int:
+        client, token = clients[i]
+        start.wait()
+        return client.post("/login", data={"name": f"guess{i}", "password": "wrong wrong",
+                                           "csrf_token": token}).status_code
+
+    with ThreadPoolExecutor(40) as pool:
+        statuses = list(pool.map(attempt, range(40)))
+    assert sorted(statuses) == [200] * 20 + [429] * 20
+    assert hasher.checks == 20
+    assert 1 <= hasher.peak <= passwords.CHECKS_AT_ONCE
+
+
+def test_a_sign_in_that_finds_every_check_slot_taken_is_told_to_retry_and_not_counted(
+        app, backend, monkeypatch):
+    import threading
+
+    from access import passwords
+
+    users.create_user(backend.engine, "eleni", "operator", TEST_PASSWORD)
+    slots = threading.BoundedSemaphore(1)
+    monkeypatch.setattr(passwords, "_checks", slots)
+    monkeypatch.setattr(passwords, "QUEUE_WAIT_S", 0.01)
+    client = app.server.test_client()
+    assert slots.acquire()  # another sign-in is being checked for as long as this lasts
+    for _ in range(6):  # more than the account's limit: none of them counts
+        busy = _sign_in(client, "eleni", TEST_PASSWORD)
+        assert busy.status_code == 429 and busy.headers["Retry-After"] == "5"
+        assert "checking many sign-ins" in busy.text or "ελέγχει πολλές" in busy.text
+    slots.release()
+    assert _sign_in(client, "eleni", TEST_PASSWORD).status_code == 302
+
+
+def test_successful_sign_ins_do_not_use_up_an_address(app, backend):
+    """An office behind one address: more sign-ins than the per-address limit, all right."""
+    from access.throttle import PER_ADDRESS
+
+    users.create_user(backend.engine, "eleni", "operator", TEST_PASSWORD)
+    for _ in range(PER_ADDRESS + 2):
+        client = app.server.test_client()
+        client.environ_base["REMOTE_ADDR"] = "192.0.2.10"
+        assert _sign_in(client, "eleni", TEST_PASSWORD).status_code == 302

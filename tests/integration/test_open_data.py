@@ -50,7 +50,7 @@ def public_client(backend, limit: str | None = None):
         from access.throttle import init_limits
         from data_access.redis_conn import redis_url
 
-        init_limits(app.server, redis_url(backend.settings))
+        init_limits(app.server, redis_url(backend.settings), backend.redis)
     if limit:
         app.server.config["CITYOPS_PUBLIC_API_LIMIT"] = limit
     return app, app.server.test_client()
