@@ -114,7 +114,10 @@ def reset_password(engine: Engine, name: str | None) -> Outcome:
     if current is None:
         return refused("admin_pick_user" if not name else "user_unknown")
     password = new_password(current.name)
-    users.set_password(engine, current.name, password)
+    try:
+        users.set_password(engine, current.name, password)
+    except users.UserError as err:
+        return refused(str(err), current.name)
     return Outcome("admin_password_reset", True, current.name, password)
 
 

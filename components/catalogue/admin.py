@@ -26,6 +26,8 @@ TEXT: dict[str, dict[str, str]] = {
                           "en": "A department head needs at least one domain."},
     "user_bad_domains": {"el": "Άγνωστος τομέας· διαλέξτε από τη λίστα.",
                          "en": "Unknown domain; pick from the list."},
+    "password_busy": {"el": "Ο διακομιστής ελέγχει πολλούς κωδικούς τώρα· δοκιμάστε ξανά σε λίγο.",
+                      "en": "The server is checking many passwords right now; try again shortly."},
     "user_exists": {"el": "Υπάρχει ήδη χρήστης με αυτό το όνομα.",
                     "en": "A user with this name already exists."},
     "user_unknown": {"el": "Ο χρήστης δεν βρέθηκε (ίσως άλλαξε στο μεταξύ).",
