@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     from dash import page_container
 
     app.layout = page_container
-    access_setup.install_guard(server)
+    access_setup.install_guard(app, settings)
     # What each feature's callbacks need (access/policy.py says which roles hold what);
     # a module with finer needs declares them inside, and the innermost declaration wins.
     with callbacks_need(app, Rule(OPS_VIEW)):

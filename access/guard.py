@@ -8,6 +8,7 @@ to a 403 page; callbacks and APIs answer 401 (sign in) or 403 (not for your role
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 from flask import Flask, Response, current_app, g, jsonify, redirect, request
@@ -23,10 +24,11 @@ from data_access.app_context import current_store
 
 # Dash's own files and the app's empty frame: no data in them, needed to draw the sign-in.
 STATIC_ENDPOINTS = frozenset({
-    "static", "_dash_assets.static", "/_dash-layout", "/_dash-dependencies", "/_reload-hash",
+    "static", "_dash_assets.static", "/_dash-layout", "/_reload-hash",
     "/_favicon.ico", "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>"})
 PAGE_ENDPOINTS = frozenset({"/", "/<path:path>"})
 DASH_UPDATE = "/_dash-update-component"
+DEPENDENCIES = "/_dash-dependencies"  # the callbacks a page may call: each reader sees theirs
 PAGES_LOCATION = "_pages_location"  # Dash pages' router: its callback draws the page asked for
 PAGES_ROUTER = ".._pages_content.children..._pages_store.data.."  # the router's output key
 OWN_ROUTES = {"access.login": Rule(PUBLIC), "access.display_sign_in": Rule(PUBLIC),
@@ -62,6 +64,8 @@ def check() -> Response | tuple | None:
     if endpoint == DASH_UPDATE:
         return None if callback_allowed(who, request.get_json(silent=True) or {}) \
             else _refuse(who)
+    if endpoint == DEPENDENCIES:
+        return _dependencies_for(who)
     rule = OWN_ROUTES.get(endpoint) or rules_of(current_app).routes.get(endpoint)
     if rule is None:
         return _refuse(who)
@@ -139,6 +143,24 @@ def callback_allowed(who: Principal | None, body: dict) -> bool:
         return allowed(who, rule.permission)
     asked = values_of(body, *rule.scope) or [None]
     return all(allowed(who, rule.permission, _scope_domain(rule, v)) for v in asked)
+
+
+def _dependencies_for(who: Principal | None) -> Response:
+    """Dash's list of callbacks, cut to those `who` may call: the signed-out learn only the
+    public page's (and the page frame's), nobody learns the admin page's."""
+    listed = json.loads(current_app.view_functions[DEPENDENCIES]().get_data())
+    rules = rules_of(current_app)
+    kept = [c for c in listed if _listed_for(who, c, rules.callbacks.get(c.get("output", "")))]
+    return current_app.response_class(json.dumps(kept), mimetype="application/json")
+
+
+def _listed_for(who: Principal | None, callback: dict, rule: Rule | None) -> bool:
+    if callback.get("output") == PAGES_ROUTER:
+        return True
+    if callback.get("clientside_function"):  # runs in the browser: code it already has
+        return who is not None or all(str(i.get("id", "")).startswith("_pages_")
+                                      for i in callback.get("inputs") or [])
+    return rule is not None and allowed(who, rule.permission)
 
 
 def _scope_domain(rule: Rule, value: object) -> str:

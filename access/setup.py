@@ -7,14 +7,16 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from dash import Dash
 from flask import Flask
 from flask_session import Session
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from access import guard, login
+from access import guard, headers, login
 from access.throttle import init_limits
 from data_access.redis_conn import redis_url
+from data_access.settings import Settings
 from data_access.store import Store
 
 
@@ -45,10 +47,13 @@ def install(server: Flask, store: Store) -> None:
     server.register_blueprint(login.blueprint)
 
 
-def install_guard(server: Flask) -> None:
-    """The guard, once the Dash app is built: Dash's own first-request hooks (which add its
-    page router's callback) must run before the guard judges that callback."""
-    guard.install(server)
+def install_guard(app: Dash, settings: Settings) -> None:
+    """The guard and the security headers, once the Dash app is built: Dash's own
+    first-request hooks (which add its page router's callback and inline script) must run
+    before the guard judges that callback and the headers hash that script."""
+    guard.install(app.server)
+    headers.install(app.server, app.csp_hashes, settings.tile_url, settings.frame_ancestors,
+                    settings.secure_cookies)
 
 
 def _stored_secret(path: Path) -> str:

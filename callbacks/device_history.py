@@ -23,9 +23,11 @@ def history_figures(frame, titles: dict[str, str], tz: str) -> list:
     for metric in order:
         rows = groups[metric]
         mode = "lines+markers" if len(rows) < 60 else "lines"  # a few points must show
-        fig = go.Figure(go.Scattergl(x=rows["ts"].dt.tz_convert(tz), y=rows["value"],
-                                     mode=mode, line={"width": 2, "color": "#8cc8ff"},
-                                     marker={"size": 7}))
+        # SVG, not WebGL: plotly's WebGL traces compile their shaders with `Function`, which
+        # the pages' Content-Security-Policy forbids (no 'unsafe-eval').
+        fig = go.Figure(go.Scatter(x=rows["ts"].dt.tz_convert(tz), y=rows["value"],
+                                   mode=mode, line={"width": 2, "color": "#8cc8ff"},
+                                   marker={"size": 7}))
         fig.update_layout(title=titles.get(metric, metric), **CHART_LAYOUT)
         charts.append(dcc.Graph(figure=fig, config={"displaylogo": False},
                                 className="history-chart", id={"type": "history", "m": metric}))

@@ -35,6 +35,8 @@ class Settings:
     session_hours: int = 12  # a shift; each request renews it
     ingest_keys: tuple[str, ...] = ()  # bearer keys for HTTP telemetry (none: demo only)
     proxy_hops: int = 0  # reverse proxies in front: trust that many X-Forwarded-* hops
+    # Origins that may show CityOps in a frame (an intranet portal, say); none: no framing.
+    frame_ancestors: tuple[str, ...] = ()
     # The map's first view (the server's grid, drawn while the browser indexes positions)
     # from this many devices; below, the map's own layers draw about as soon without it.
     first_view_devices: int = 20_000
@@ -65,6 +67,7 @@ class Settings:
             secure_cookies=_on(env, "CITYOPS_SECURE_COOKIES", "off"),
             session_hours=int(env.get("CITYOPS_SESSION_HOURS", "12")),
             proxy_hops=int(env.get("CITYOPS_PROXY_HOPS", "0")),
+            frame_ancestors=tuple(env.get("CITYOPS_FRAME_ANCESTORS", "").split()),
             first_view_devices=int(env.get("CITYOPS_FIRST_VIEW_DEVICES", "20000")),
             ingest_keys=tuple(k.strip() for k in env.get("CITYOPS_INGEST_KEYS", "").split(",")
                               if k.strip()),

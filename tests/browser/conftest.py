@@ -29,6 +29,9 @@ SIZES = {
     "laptop": (1440, 900),
 }
 ARTIFACTS = ROOT / "test-artifacts"
+CSP_WATCH = """document.addEventListener('securitypolicyviolation', (e) => console.error(
+    'CSP violation: ' + e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline')
+    + ' at ' + e.sourceFile + ':' + e.lineNumber));"""
 # A 1x1 transparent PNG: map tiles cannot load on these machines, so tests serve a blank
 # tile instead of letting every tile request fail (which the browser logs as an error).
 BLANK_TILE = base64.b64decode(
@@ -100,6 +103,8 @@ def open_page(browser, live_app):
         contexts.append(context)
         if role is not None:
             context.add_cookies([session_cookie(live_app, role)])
+        # Every page runs under the app's Content-Security-Policy: a violation is an error.
+        context.add_init_script(CSP_WATCH)
         page = context.new_page()
         page.errors = []
         page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)

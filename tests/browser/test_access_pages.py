@@ -76,3 +76,32 @@ def test_a_wall_screen_signs_in_by_token_and_leaves_when_revoked(live_app, open_
     expect(page.locator(".login-msg")).to_have_text(
         "This screen's sign-in link is no longer valid.", timeout=20_000)
     page.screenshot(path=str(ARTIFACTS / "display-revoked.png"))
+
+
+FRAMING_PAGE = """<!doctype html><html lang="en"><head><title>framing</title></head><body>
+<h1>Another page</h1><iframe id="victim" src="{url}" width="1200" height="700"></iframe>
+</body></html>"""
+
+
+@pytest.mark.parametrize("framer", ["same origin", "another origin"])
+def test_a_signed_in_console_refuses_to_be_framed(live_app, open_page, framer):
+    """Another page (of the same host, or elsewhere) that frames the signed-in alarm console:
+    the browser refuses to draw it (frame-ancestors 'none'), so no live button is clickable
+    under someone else's page."""
+    page = open_page(live_app["url"] + "/alarms?lang=en", 1440, 900, role="operator")
+    expect(page.locator("#ack-selected")).to_be_visible()  # the console itself works
+    page.errors.clear()
+    origin = live_app["url"] if framer == "same origin" else "http://framer.example"
+    page.route(f"{origin}/framing-test", lambda route: route.fulfill(
+        body=FRAMING_PAGE.format(url=live_app["url"] + "/alarms?lang=en"),
+        content_type="text/html"))
+    page.goto(f"{origin}/framing-test")
+    expect(page.locator("h1")).to_have_text("Another page")
+    page.wait_for_load_state("load")  # the page's load waits for its frame's answer
+    frame = next(f for f in page.frames if f != page.main_frame)
+    # Chromium draws its own error page in a frame it refused: nothing of CityOps in it.
+    assert frame.url.startswith("chrome-error://"), frame.url
+    victim = page.frame_locator("#victim")
+    expect(victim.locator("#ack-selected")).to_have_count(0)
+    expect(victim.locator(".shell")).to_have_count(0)
+    page.screenshot(path=str(ARTIFACTS / f"framing-refused-{framer.replace(' ', '-')}.png"))

@@ -50,6 +50,7 @@ ROUTES = {
     "alarm_panel": ("/api/v1/alarms/panel", STAFF),
     "alarm_events": ("/api/v1/alarms/events", STAFF),
     "access.login": ("/login", EVERYONE),
+    "/_dash-dependencies": ("/_dash-dependencies", EVERYONE),  # cut per reader: test below
     "access.logout": (None, STAFF),  # POST; checked in test_access.py
     "access.display_sign_in": (None, EVERYONE),  # checked in test_access.py
     "telemetry_http.post_telemetry": (None, EVERYONE),  # devices post; checked elsewhere
@@ -422,3 +423,25 @@ def test_the_scope_moved_to_another_slot_is_refused(world):
             assert client.post("/_dash-update-component", json=body,
                                headers=headers).status_code == 403, key
     assert tried >= 6
+
+
+@pytest.mark.parametrize("role", [None, *ROLES])
+def test_the_dependency_list_names_only_the_callbacks_a_reader_may_call(world, config, role):
+    """Dash's list of callbacks is cut per reader: the signed-out see the public page's and
+    the page frame's, nobody sees a callback their role would be refused."""
+    app, _, clients = world
+    where = _pages_of_outputs(app, config)
+    listed = {c["output"] for c in clients[role].get("/_dash-dependencies").get_json()}
+    assert ROUTER in listed
+    for key, spec in app.callback_map.items():
+        if "callback" not in spec or "_pages_content" in key:
+            continue
+        expected = _callback_expectation(key, spec, where, config)
+        scoped = any((d["id"], d["property"]) in SCOPE_VALUES
+                     for d in [*spec["inputs"], *spec.get("state", [])])
+        # A scoped callback is the department head's in their own domains (flood, air).
+        may_call = role in expected or (role == "department_head" and scoped)
+        assert (key in listed) == may_call, (role, key)
+    if role is None:
+        assert not any("admin" in k or "alarm-grid" in k for k in listed)
+
