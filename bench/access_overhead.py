@@ -7,6 +7,10 @@ timing), and how many Redis commands the access layer adds per request.
     .venv/bin/python -m bench.access_overhead                     # 2000 requests per figure
     .venv/bin/python -m bench.access_overhead --requests 500      # quicker
 
+And a burst of wrong sign-ins at once from one address, as shipped (claimed before the
+hash, a bounded number of Argon2 checks at once) beside the behaviour before issue 18
+(every attempt hashed at once): answers, passwords checked, the server's peak memory.
+
 The app is served by werkzeug (app.ServerThread, threaded) in this process, on SQLite +
 embedded Redis with the demo city seeded and no telemetry flowing; the load comes from a
 separate process (asyncio, keep-alive HTTP/1.1, gzip accepted like a browser), so the client
@@ -55,8 +59,8 @@ BASELINE_SAYS = (
     "a before_request that only sets g.principal to the same operator (pages render the "
     "same), the CSRF-cookie after_request removed, Flask's default signed-cookie session "
     "(SecureCookieSessionInterface, no Redis) instead of Flask-Session, no cookies and no "
-    "CSRF header sent; Flask-Login's and Flask-Limiter's hooks stay (no limits on these "
-    "routes)")
+    "CSRF header sent, no security headers (CSP made per page, X-Frame-Options, ...); "
+    "Flask-Login's and Flask-Limiter's hooks stay (no limits on these routes)")
 
 
 # -- the load, run in a separate process -----------------------------------------------------
@@ -191,6 +195,105 @@ def time_sign_ins(port: int, rounds: int) -> dict[str, tuple[list[float], set[in
     return timings
 
 
+def burst_sign_ins(port: int, n: int) -> list[tuple[int, float]]:
+    """`n` wrong sign-ins from one address at once (each with its own form and session,
+    all released together): (HTTP status, ms) of each."""
+    import http.client
+    import threading
+    from urllib.parse import urlencode
+
+    prepared = []
+    for i in range(n):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        conn.request("GET", "/login")
+        form = conn.getresponse()
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form.read().decode()).group(1)
+        cookies = "; ".join(c.split(";", 1)[0] for c in form.headers.get_all("Set-Cookie"))
+        prepared.append((conn, urlencode({"name": f"guess{i}", "password": "wrong wrong",
+                                          "csrf_token": token}), cookies))
+    start_line = threading.Barrier(n)
+    results: list[tuple[int, float]] = [(0, 0.0)] * n
+
+    def attempt(i: int) -> None:
+        conn, body, cookies = prepared[i]
+        start_line.wait()
+        start = time.perf_counter()
+        conn.request("POST", "/login", body, {
+            "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookies})
+        answer = conn.getresponse()
+        answer.read()
+        results[i] = (answer.status, (time.perf_counter() - start) * 1000)
+        conn.close()
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+@dataclass
+class Burst:
+    side: str
+    statuses: dict[int, int]
+    checks: int
+    peak_mib: float
+    p50_ms: float
+    max_ms: float
+
+
+def _rss_kib(field_name: str) -> int:
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(field_name + ":"))
+
+
+def measure_burst(pool: ProcessPoolExecutor, port: int, store: Any, throttle: Any,
+                  side: str, n: int) -> Burst:
+    """One burst against the server in this process. Shipped: the limits and the bound as
+    they ship. Baseline, as before issue 18: every attempt checked (no claim before the
+    hash) and no bound on checks at once. Peak memory: this process's high-water mark, reset
+    before the burst (/proc/self/clear_refs), above its size before it."""
+    import threading
+
+    from access import passwords
+    from access import throttle as throttle_module
+
+    for key in store.redis.scan_iter(f"{throttle_module.KEY_PREFIX}*"):
+        store.redis.delete(key)
+    shipped = side == SHIPPED
+    throttle.per_account = throttle_module.PER_ACCOUNT if shipped else 100_000
+    throttle.per_address = throttle_module.PER_ADDRESS if shipped else 100_000
+    passwords._checks = threading.BoundedSemaphore(passwords.CHECKS_AT_ONCE if shipped else n)
+    counted = {"n": 0}
+    real_hasher = passwords._hasher
+
+    class Counting:
+        def verify(self, *a: Any) -> Any:
+            counted["n"] += 1
+            return real_hasher.verify(*a)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real_hasher, name)
+
+    passwords._hasher = Counting()
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")  # resets VmHWM to the current size
+        before = _rss_kib("VmRSS")
+        results = pool.submit(burst_sign_ins, port, n).result()
+        peak = _rss_kib("VmHWM")
+    finally:
+        passwords._hasher = real_hasher
+        passwords._checks = threading.BoundedSemaphore(passwords.CHECKS_AT_ONCE)
+    statuses: dict[int, int] = {}
+    for status, _ in results:
+        statuses[status] = statuses.get(status, 0) + 1
+    times = [ms for _, ms in results]
+    return Burst(side, statuses, counted["n"], (peak - before) / 1024, pct(times, 50),
+                 max(times))
+
+
 # -- the server, in this process -----------------------------------------------------------
 
 
@@ -225,7 +328,8 @@ class AccessSwitch:
                         "session": self.server.session_interface}
         self.baseline = {
             "before": [fixed_principal if f is guard.check else f for f in before],
-            "after": [f for f in after if f is not guard._csrf_cookie],
+            "after": [f for f in after if f is not guard._csrf_cookie
+                      and getattr(f, "__module__", "") != "access.headers"],
             "session": SecureCookieSessionInterface()}
 
     def use(self, mode: str) -> None:
@@ -385,6 +489,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rounds", type=int, default=8, help="alternating chunks per figure")
     p.add_argument("--sign-ins", type=int, default=20, help="of each kind")
     p.add_argument("--redis-requests", type=int, default=300)
+    p.add_argument("--burst", type=int, default=40, help="wrong sign-ins at once")
     args = p.parse_args(argv)
     given = " ".join(argv if argv is not None else sys.argv[1:])
     print(f"command : .venv/bin/python -m bench.access_overhead {given}".rstrip())
@@ -452,6 +557,8 @@ def main(argv: list[str] | None = None) -> int:
                 redis_rows.append((label, per))
 
             sign_in_times = pool.submit(time_sign_ins, port, args.sign_ins).result()
+            bursts = [measure_burst(pool, port, store, throttle, side, args.burst)
+                      for side in (SHIPPED, BASELINE, BASELINE, SHIPPED)]
             stored_hash = _stored_hash(store.engine)
             verify_ms = []
             for _ in range(10):
@@ -467,6 +574,7 @@ def main(argv: list[str] | None = None) -> int:
     _print_latency(results)
     _print_redis(redis_rows, args.redis_requests)
     _print_sign_ins(sign_in_times, verify_ms)
+    _print_bursts(bursts, args.burst)
     print(f"\nload average {_load_average()} at the end; wall time "
           f"{time.perf_counter() - started:.0f} s")
     return 0
@@ -533,6 +641,29 @@ def _print_sign_ins(times: dict[str, tuple[list[float], set[int]]],
     right = pct(times["right password"][0], 50)
     print(f"p50 wrong/right {pct(times['wrong password'][0], 50) / right:.2f}x, "
           f"unknown/right {pct(times['unknown name'][0], 50) / right:.2f}x")
+
+
+def _print_bursts(bursts: list[Burst], n: int) -> None:
+    from access.passwords import CHECKS_AT_ONCE
+    from access.throttle import PER_ADDRESS
+
+    print()
+    print(f"a burst of {n} wrong sign-ins at once from one address (rounds: shipped, "
+          "baseline, baseline, shipped)")
+    print(f"  shipped : claimed in Redis before the hash ({PER_ADDRESS} per address), at most "
+          f"{CHECKS_AT_ONCE} Argon2id checks at once")
+    print("  baseline: as before issue 18: every attempt hashed (checked, then counted), no "
+          "bound on checks at once")
+    print(f"{'side':<9} {'answers':<20} {'checked':>7} {'peak +MiB':>10} {'p50':>10} "
+          f"{'max':>10}")
+    for b in bursts:
+        answers = ", ".join(f"{n} x {s}" for s, n in sorted(b.statuses.items()))
+        print(f"{b.side:<9} {answers:<20} {b.checks:>7} {b.peak_mib:>10.0f} "
+              f"{fmt_ms(b.p50_ms)} {fmt_ms(b.max_ms)}")
+    s = statistics.median(b.peak_mib for b in bursts if b.side == SHIPPED)
+    base = statistics.median(b.peak_mib for b in bursts if b.side == BASELINE)
+    print(f"peak memory added, median: shipped {s:.0f} MiB, baseline {base:.0f} MiB "
+          f"({base / s if s > 0 else float('inf'):.1f}x)")
 
 
 if __name__ == "__main__":

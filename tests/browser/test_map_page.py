@@ -107,7 +107,9 @@ SHOWN = """() => [...document.querySelectorAll('.cluster-n')].reduce(
 def expect_shown(page, expected: int) -> None:
     """The map comes to show `expected` devices: each cluster's count plus the lone markers."""
     try:
-        page.wait_for_function(f"({SHOWN})() === {expected}", timeout=10_000)
+        # A function, not an expression: Playwright evaluates an expression with eval(),
+        # which the page's Content-Security-Policy refuses.
+        page.wait_for_function(f"n => ({SHOWN})() === n", arg=expected, timeout=10_000)
     except Exception as exc:
         shown = page.evaluate(SHOWN)
         raise AssertionError(f"the map shows {shown} devices, not {expected}") from exc
