@@ -8,6 +8,7 @@ Answers that are not pages (JSON, files, the event stream) get a policy that run
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
@@ -55,16 +56,15 @@ def install(server: Flask, script_hashes: Callable[[], Sequence[str]], tile_url:
             frame_ancestors: Sequence[str], secure_cookies: bool) -> None:
     """`script_hashes`: the CSP hashes of the app's inline scripts as they are now."""
     ancestors = " ".join(frame_ancestors) or "'none'"
-    made: dict[tuple[str, ...], str] = {}
+
+    @functools.lru_cache(maxsize=4)  # one policy per set of inline scripts (thread-safe)
+    def policy_of(hashes: tuple[str, ...]) -> str:
+        return page_policy(hashes, tile_url, ancestors)
 
     def add_headers(response: Response) -> Response:
         headers = response.headers
         if response.mimetype == "text/html":
-            hashes = tuple(script_hashes())
-            if hashes not in made:
-                made.clear()
-                made[hashes] = page_policy(hashes, tile_url, ancestors)
-            headers["Content-Security-Policy"] = made[hashes]
+            headers["Content-Security-Policy"] = policy_of(tuple(script_hashes()))
         else:
             headers.setdefault("Content-Security-Policy", NOT_A_PAGE.format(ancestors=ancestors))
         if not frame_ancestors:
