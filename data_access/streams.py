@@ -3,6 +3,8 @@ Redis keys kept beside them."""
 
 from __future__ import annotations
 
+from redis.exceptions import ResponseError
+
 TELEMETRY = "cityops:telemetry"
 ALARMS = "cityops:alarms"
 DEADLETTER = "cityops:deadletter"
@@ -72,6 +74,22 @@ def ensure_group(redis, stream: str, group: str) -> None:
     except Exception as exc:  # redis.ResponseError: BUSYGROUP when it exists already
         if "BUSYGROUP" not in str(exc):
             raise
+
+
+GROUPS_RECREATED = "cityops:groups:recreated"  # hash "stream|group" -> times recreated
+
+
+def group_lost(exc: BaseException) -> bool:
+    """Redis answered NOGROUP: the consumer group (or its stream) is gone, as after a Redis
+    that came back empty (no persistence, a failover to an empty replica, FLUSHALL)."""
+    return isinstance(exc, ResponseError) and str(exc).startswith("NOGROUP")
+
+
+def recreate_group(redis, stream: str, group: str) -> None:
+    """Make the group again, from the start of whatever the stream holds now (what producers
+    added since Redis came back is read, not skipped), and count that it happened."""
+    ensure_group(redis, stream, group)
+    redis.hincrby(GROUPS_RECREATED, f"{stream}|{group}", 1)
 
 
 def write_last_seen(redis, seen: dict[str, float]) -> None:

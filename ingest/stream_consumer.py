@@ -99,7 +99,17 @@ class StreamConsumer:
                     self.recover()
                     next_recovery = time.monotonic() + self.claim_idle_ms / 1000
                 self.step()
-            except Exception:  # database or Redis down: entries stay pending, retry them
-                log.exception("%s: batch failed; retrying", self.name)
+            except Exception as exc:  # database or Redis down: entries stay pending, retry
                 next_recovery = 0.0
+                if streams.group_lost(exc):
+                    self.regroup()
+                    continue
+                log.exception("%s: batch failed; retrying", self.name)
                 stop.wait(2.0)
+
+    def regroup(self) -> None:
+        """Redis came back without our group: without it, XREADGROUP fails for ever."""
+        log.warning("%s: consumer group %r of %s is gone (Redis restarted empty?): "
+                    "recreating it; what was pending in it before is lost unless Redis "
+                    "kept an append-only file", self.name, self.group, self.stream)
+        streams.recreate_group(self.r, self.stream, self.group)

@@ -101,3 +101,36 @@ def test_a_running_worker_takes_over_a_dead_peers_entries(backend):
     thread.join(5)
     assert reading_count(backend.engine) == 40
     assert pending(backend.redis, streams.TELEMETRY, streams.INGEST_GROUP) == 0
+
+
+def test_a_redis_that_comes_back_empty_gets_its_groups_back(backend):
+    """Redis restarted without its data (no append-only file, a failover to an empty
+    replica): the running consumers recreate their groups and go on, instead of failing
+    NOGROUP for ever; what producers sent after the restart is stored."""
+    import threading
+    import time
+
+    consumer = TelemetryConsumer(backend.redis, backend.engine, backend.config, name="survivor",
+                                 block_ms=20)
+    stop = threading.Event()
+    worker = threading.Thread(target=consumer.run, args=(stop,), daemon=True)
+    worker.start()
+    try:
+        send(backend.redis, *_batch(4))
+        deadline = time.monotonic() + 60
+        while reading_count(backend.engine) < 8:
+            assert time.monotonic() < deadline, "the consumer never stored the first batch"
+            time.sleep(0.05)
+        backend.redis.flushall()  # Redis comes back empty
+        later = [telemetry(METER.format(1), {"flow_m3h": 99.0}, datetime.now(UTC))]
+        send(backend.redis, *later)
+        while reading_count(backend.engine) < 9:
+            assert time.monotonic() < deadline + 60, "ingest stopped at NOGROUP"
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        worker.join(10)
+    recreated = backend.redis.hget(streams.GROUPS_RECREATED,
+                                   f"{streams.TELEMETRY}|{streams.INGEST_GROUP}")
+    assert int(recreated) >= 1
+    assert pending(backend.redis, streams.TELEMETRY, streams.INGEST_GROUP) == 0
