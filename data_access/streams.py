@@ -58,13 +58,39 @@ def deadletter(pipe, fields: dict, reason: str, detail: str, origin: str,
     so it can be inspected and replayed) and count it by reason."""
     from datetime import UTC, datetime
 
-    entry = {f"orig_{k}" if k in ("reason", "detail") else k: v for k, v in fields.items()}
+    entry: dict = {}
+    for k, v in list(fields.items())[:KEPT_FIELDS]:
+        entry.update(_kept(f"orig_{k}" if k in ("reason", "detail") else k, v))
+    if len(fields) > KEPT_FIELDS:
+        entry["fields_dropped"] = str(len(fields) - KEPT_FIELDS)
     entry.update(reason=reason, detail=detail, stream=origin,
                  rejected_at=datetime.now(UTC).isoformat())
     if entry_id:
         entry["entry_id"] = entry_id
     pipe.xadd(DEADLETTER, entry, maxlen=DEADLETTER_MAXLEN, approximate=True)
     pipe.hincrby(DEADLETTER_COUNT, reason, 1)
+
+
+KEPT_BYTES = 2048  # what a dead-letter entry keeps of each refused field
+KEPT_FIELDS = 32  # and of how many fields
+
+
+def entry_bytes(fields: dict) -> int:
+    return sum(len(str(k)) + len(v if isinstance(v, bytes) else str(v)) for k, v in
+               fields.items())
+
+
+def _kept(key: str, value) -> dict:
+    """One refused field as the dead-letter stream keeps it: its first KEPT_BYTES, with its
+    whole size and SHA-256 when it was longer (enough to find it again at the sender, never
+    a second copy of a megabyte)."""
+    import hashlib
+
+    raw = value if isinstance(value, bytes) else str(value).encode()
+    if len(raw) <= KEPT_BYTES:
+        return {key: value}
+    return {key: raw[:KEPT_BYTES], f"{key}_bytes": str(len(raw)),
+            f"{key}_sha256": hashlib.sha256(raw).hexdigest()}
 
 
 def ensure_group(redis, stream: str, group: str) -> None:

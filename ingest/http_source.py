@@ -1,8 +1,11 @@
 """HTTP POST source: any device or gateway that speaks HTTP can send telemetry.
 
 It only shapes the request into stream entries; the ingest consumer validates them, so one
-set of rules decides what is good. A body that is not JSON at all cannot become an entry:
-it goes to the dead-letter stream itself, and the caller gets the reason.
+set of rules decides what is good. A body that is not JSON at all, or an item too large to
+be a reading, cannot become an entry: it goes to the dead-letter stream itself (cut to a
+few kB, with its size and hash), and the caller gets the reason. `202` means the readings
+are in the stream; when Redis cannot take them the answer is `503` with `Retry-After`, and
+nothing of the request was accepted.
 """
 
 from __future__ import annotations
@@ -10,9 +13,11 @@ from __future__ import annotations
 import hmac
 
 import orjson
-from flask import Blueprint, current_app, jsonify, request
+import redis
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from data_access import streams
+from ingest.validation import MAX_ENTRY_BYTES
 
 MAX_BODY = 1024 * 1024
 MAX_ITEMS = 5000
@@ -33,10 +38,20 @@ def to_entry(item: dict) -> dict[str, str]:
     return entry
 
 
+RETRY_AFTER_S = 5
+
+
 def _deadletter(r, raw: bytes, reason: str, detail: str) -> None:
     pipe = r.pipeline(transaction=True)
-    streams.deadletter(pipe, {"body": raw[:8192]}, reason, detail, "http")
+    streams.deadletter(pipe, {"body": raw}, reason, detail, "http")
     pipe.execute()
+
+
+def _unavailable(exc: Exception) -> tuple[Response, int]:
+    answer = jsonify(error="unavailable", detail=f"telemetry cannot be stored now ({exc}); "
+                     f"nothing was accepted, send it again in {RETRY_AFTER_S} s")
+    answer.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return answer, 503
 
 
 def refusal(settings) -> str | None:
@@ -62,6 +77,13 @@ def post_telemetry():
         return jsonify(error="oversized", detail=f"body over {MAX_BODY} bytes"), 413
     raw = request.get_data(cache=False)
     try:
+        return _accept(r, raw)
+    except redis.RedisError as exc:
+        return _unavailable(exc)
+
+
+def _accept(r, raw: bytes):
+    try:
         body = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         _deadletter(r, raw, "not_json", str(exc))
@@ -73,9 +95,15 @@ def post_telemetry():
                   else f"send 1 to {MAX_ITEMS} readings per request")
         _deadletter(r, raw, "bad_values", detail)
         return jsonify(error="bad_values", detail=detail), 400
+    entries = [to_entry(item) for item in items]
+    large = [i for i, e in enumerate(entries) if streams.entry_bytes(e) > MAX_ENTRY_BYTES]
+    if large:
+        detail = (f"items {large[:10]} are over {MAX_ENTRY_BYTES} bytes each; a reading "
+                  "is a few hundred; nothing of this request was accepted")
+        _deadletter(r, orjson.dumps(items[large[0]]), "oversized", detail)
+        return jsonify(error="oversized", detail=detail), 413
     pipe = r.pipeline(transaction=False)
-    for item in items:
-        pipe.xadd(streams.TELEMETRY, to_entry(item), maxlen=streams.TELEMETRY_MAXLEN,
-                  approximate=True)
+    for entry in entries:
+        pipe.xadd(streams.TELEMETRY, entry, maxlen=streams.TELEMETRY_MAXLEN, approximate=True)
     ids = [i.decode() for i in pipe.execute()]
     return jsonify(accepted=len(ids), ids=ids), 202

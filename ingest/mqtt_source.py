@@ -1,34 +1,114 @@
 """MQTT source: subscribe to LoRaWAN network servers' uplinks and XADD them as telemetry.
 
-Messages that cannot be read go to the dead-letter stream with the topic and the reason.
+An uplink is acknowledged to the broker (PUBACK) only once it is in a Redis stream: as
+telemetry, or in the dead-letter stream with the topic and the reason when it cannot be
+read. While Redis cannot take it, nothing is acknowledged: the uplinks wait in this bridge
+(up to MAX_WAITING), then in the broker, which keeps them for our persistent session and
+sends again whatever was not acknowledged when we reconnect. A resent uplink that had
+reached the stream is harmless: a reading's key is its device, metric and time.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import paho.mqtt.client as mqtt
 import redis
 
 from data_access import streams
 from ingest.lorawan import CHIRPSTACK_TOPIC, TTS_TOPIC, entry_for_topic
+from ingest.validation import MAX_ENTRY_BYTES
 
 log = logging.getLogger(__name__)
+MAX_WAITING = 1000  # received, not yet in the stream; beyond this the broker holds them
+BATCH = 500  # uplinks written to Redis in one round trip
+RETRY_S = (0.2, 0.5, 1.0, 2.0, 5.0)  # waits between tries while Redis is away
 
 
-def handle_message(r: redis.Redis, topic: str, payload: bytes) -> bool:
-    """True if the uplink became a telemetry entry; False if it was dead-lettered."""
+def queue_entry(pipe, topic: str, payload: bytes) -> bool:
+    """Queue on `pipe` the stream entry of one uplink: True for telemetry, False when it
+    goes to the dead-letter stream (it could not be read)."""
     try:
         entry = entry_for_topic(topic, payload)
-    except Exception as exc:  # NotAnUplink, or a shape nobody foresaw: never kill the loop
-        pipe = r.pipeline(transaction=True)
-        streams.deadletter(pipe, {"topic": topic, "body": payload[:8192]}, "bad_uplink",
+    except Exception as exc:  # NotAnUplink, or a shape nobody foresaw: never kill the bridge
+        streams.deadletter(pipe, {"topic": topic, "body": payload}, "bad_uplink",
                            str(exc), "mqtt")
-        pipe.execute()
         return False
-    r.xadd(streams.TELEMETRY, entry, maxlen=streams.TELEMETRY_MAXLEN, approximate=True)
+    if (size := streams.entry_bytes(entry)) > MAX_ENTRY_BYTES:  # kept out of the stream
+        streams.deadletter(pipe, {"topic": topic, "body": payload}, "oversized",
+                           f"uplink makes an entry of {size} bytes, limit {MAX_ENTRY_BYTES}",
+                           "mqtt")
+        return False
+    pipe.xadd(streams.TELEMETRY, entry, maxlen=streams.TELEMETRY_MAXLEN, approximate=True)
     return True
+
+
+def store(r: redis.Redis, messages: Sequence[mqtt.MQTTMessage]) -> int:
+    """Write the uplinks to Redis in one transaction; raises redis.RedisError when Redis
+    cannot take them (then none of them counts as stored). Returns how many were telemetry."""
+    pipe = r.pipeline(transaction=True)
+    telemetry = sum(queue_entry(pipe, m.topic, m.payload) for m in messages)
+    pipe.execute()
+    return telemetry
+
+
+@dataclass
+class Bridge:
+    """Received uplinks wait in a bounded queue for one writer, which stores them and only
+    then acknowledges them, in the order they came (as MQTT asks of QoS 1)."""
+
+    r: redis.Redis
+    stop: threading.Event
+    waiting: queue.Queue = field(default_factory=lambda: queue.Queue(MAX_WAITING))
+
+    def on_message(self, _client, _userdata, msg: mqtt.MQTTMessage) -> None:
+        while not self.stop.is_set():  # full: hold the network loop (the broker holds more)
+            try:
+                self.waiting.put(msg, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def write(self, client: mqtt.Client) -> None:
+        while not self.stop.is_set():
+            batch = self._take()
+            if batch and self._store(batch):
+                for msg in batch:
+                    client.ack(msg.mid, msg.qos)
+
+    def _take(self) -> list[mqtt.MQTTMessage]:
+        try:
+            batch = [self.waiting.get(timeout=0.5)]
+        except queue.Empty:
+            return []
+        while len(batch) < BATCH:
+            try:
+                batch.append(self.waiting.get_nowait())
+            except queue.Empty:
+                break
+        return batch
+
+    def _store(self, batch: list[mqtt.MQTTMessage]) -> bool:
+        """Store the batch, trying again while Redis is away; False if stopped first (the
+        batch stays unacknowledged, so the broker sends it again at the next session)."""
+        tries = 0
+        while not self.stop.is_set():
+            try:
+                store(self.r, batch)
+                if tries:
+                    log.warning("mqtt: Redis is back; %d uplinks stored", len(batch))
+                return True
+            except redis.RedisError as exc:
+                if tries == 0:
+                    log.warning("mqtt: Redis cannot take uplinks (%s); holding %d, not "
+                                "acknowledged, until it can", exc, len(batch))
+                self.stop.wait(RETRY_S[min(tries, len(RETRY_S) - 1)])
+                tries += 1
+        return False
 
 
 def run(r: redis.Redis, host: str, port: int, stop: threading.Event,
@@ -37,7 +117,8 @@ def run(r: redis.Redis, host: str, port: int, stop: threading.Event,
     """Subscribe (QoS 1, persistent session, so uplinks sent while we were down are kept by
     the broker) until `stop`; reconnects by itself. Give each bridge its own client_id."""
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id,
-                         clean_session=False)
+                         clean_session=False, manual_ack=True)
+    bridge = Bridge(r, stop)
 
     def on_connect(c, _userdata, _flags, reason, _props):
         if reason.is_failure:
@@ -52,10 +133,14 @@ def run(r: redis.Redis, host: str, port: int, stop: threading.Event,
     client.suppress_exceptions = True  # a failing callback must not end the network loop
     client.on_connect = on_connect
     client.on_subscribe = on_subscribe
-    client.on_message = lambda _c, _u, msg: handle_message(r, msg.topic, msg.payload)
+    client.on_message = bridge.on_message
     client.reconnect_delay_set(1, 30)
+    writer = threading.Thread(target=bridge.write, args=(client,), name="mqtt-writer",
+                              daemon=True)
+    writer.start()
     client.connect_async(host, port)
     client.loop_start()
     stop.wait()
+    writer.join(10)
     client.loop_stop()
     client.disconnect()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import UTC, datetime, timedelta
 
 import orjson
@@ -44,6 +45,44 @@ def alarm_held(engine, alarm_id: str, within_s: float = 60.0) -> None:
                 return
         assert time.monotonic() < deadline, f"the alarm store never stored {alarm_id}"
         time.sleep(0.02)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RedisProcess:
+    """A real Redis server of this test's own (Debian's redis-server), with an append-only
+    file, that the test can take away and bring back on the same port."""
+
+    def __init__(self, directory) -> None:
+        self.port, self.dir = free_port(), directory
+        self.process = None
+
+    def start(self) -> None:
+        import subprocess
+        import time
+
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir",
+             str(self.dir), "--appendonly", "yes", "--save", ""],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                import redis
+
+                redis.Redis(port=self.port).ping()
+                return
+            except Exception:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.process.terminate()  # SIGTERM: the AOF is flushed, the port closes
+        self.process.wait(60)
 
 
 TEST_PASSWORD = "a test password, long enough"
