@@ -72,8 +72,7 @@ def act(r: redis.Redis, engine: Engine, event: str, alarm_ids: list[str], user: 
         fields["department"] = department
     pipe = r.pipeline(transaction=True)
     for alarm_id in alarm_ids:
-        pipe.xadd(streams.ALARMS, {**fields, "alarm_id": alarm_id},
-                  maxlen=streams.ALARMS_MAXLEN, approximate=True)
+        pipe.xadd(streams.ALARMS, {**fields, "alarm_id": alarm_id})
     ids = [i.decode() if isinstance(i, bytes) else i for i in pipe.execute()]
     return ActionResult(sent=len(ids), applied=_wait_applied(engine, ids, wait_s))
 

@@ -45,11 +45,14 @@ OFFLINE_MESSAGE = {"el": "Η συσκευή δεν αναφέρει", "en": "Dev
 BATTERY_MESSAGE = {"el": "Χαμηλή μπαταρία", "en": "Battery low"}
 WEAK_SIGNAL_MESSAGE = {"el": "Ασθενές σήμα LoRaWAN", "en": "Weak LoRaWAN signal"}
 
-# Streams are capped so an always-on installation does not grow without bound; the SQL
-# tables are the record. Approximate trimming keeps XADD O(1).
-TELEMETRY_MAXLEN = 1_000_000
-ALARMS_MAXLEN = 100_000
-DEADLETTER_MAXLEN = 100_000
+# The SQL tables are the record. Telemetry and alarm streams are never trimmed by their
+# producers (that would cut what no consumer has read yet): each consumer trims what every
+# group has read and acknowledged (trim_consumed). What waits is bounded instead by
+# back-pressure: producers of telemetry refuse to add beyond BACKLOG_LIMIT (an HTTP sender
+# is told to retry, the MQTT bridge does not acknowledge, the broker keeps the rest).
+BACKLOG_LIMIT = {"cityops:telemetry": 2_000_000}  # entries; ~1 GB of Redis at the limit
+DEADLETTER_MAXLEN = 100_000  # kept for people to look at; every refusal is counted too
+LOST = "cityops:lost:count"  # hash: stream -> entries trimmed before they were processed
 
 
 def deadletter(pipe, fields: dict, reason: str, detail: str, origin: str,
@@ -91,6 +94,51 @@ def _kept(key: str, value) -> dict:
         return {key: value}
     return {key: raw[:KEPT_BYTES], f"{key}_bytes": str(len(raw)),
             f"{key}_sha256": hashlib.sha256(raw).hexdigest()}
+
+
+class Backlogged(RuntimeError):
+    """The stream holds as much unprocessed work as it may: the producer must hold back."""
+
+
+def check_room(redis, stream: str, adding: int = 1) -> None:
+    """Raise Backlogged when `adding` more entries would pass the stream's backlog limit."""
+    limit = BACKLOG_LIMIT.get(stream)
+    if limit is not None and redis.xlen(stream) + adding > limit:
+        raise Backlogged(f"{stream} holds {limit:,} entries not yet stored; try again later")
+
+
+def _next_id(entry_id: str) -> str:
+    ms, _, seq = entry_id.partition("-")
+    return f"{ms}-{int(seq or 0) + 1}"
+
+
+def _oldest_unfinished(redis, stream: str, group: dict) -> str:
+    """The first id this group still needs: its oldest pending entry, else the one after
+    the last it was given."""
+    if int(group["pending"]):
+        summary = redis.xpending(stream, group["name"])
+        return _text(summary["min"])
+    return _next_id(_text(group["last-delivered-id"]))
+
+
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def trim_consumed(redis, stream: str) -> int:
+    """Trim the entries every consumer group of `stream` has been given and acknowledged;
+    how many went. A stream without a group keeps everything (nobody has read it yet)."""
+    groups = redis.xinfo_groups(stream) if redis.exists(stream) else []
+    if not groups:
+        return 0
+    first_needed = min((_oldest_unfinished(redis, stream, g) for g in groups),
+                       key=lambda i: tuple(int(x) for x in i.split("-")))
+    return int(redis.xtrim(stream, minid=first_needed, approximate=False))
+
+
+def count_lost(redis, stream: str, n: int) -> None:
+    if n:
+        redis.hincrby(LOST, stream, n)
 
 
 def ensure_group(redis, stream: str, group: str) -> None:

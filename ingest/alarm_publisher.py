@@ -46,7 +46,8 @@ def alarm_fields(decision: Decision) -> dict[str, str]:
 # map's value is "<time of the last raise>|<alarm id>" (a bare alarm id from older versions
 # counts as a raise long ago).
 # KEYS: active-key hash, alarms stream.
-# ARGV: event, key, alarm id (new raise), maxlen, at (epoch s), repeat interval (s), fields...
+# ARGV: event, key, alarm id (new raise), unused (was the stream's cap: the alarm store trims
+# what it has stored), at (epoch s), repeat interval (s), fields...
 CLAIM_AND_PUBLISH = """
 local function split(value)
   local bar = string.find(value, '|', 1, true)
@@ -70,7 +71,7 @@ else
 end
 local fields = {'alarm_id', alarm_id}
 for i = 7, #ARGV do fields[#fields + 1] = ARGV[i] end
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', unpack(fields))
+redis.call('XADD', KEYS[2], '*', unpack(fields))
 return 1
 """
 
@@ -87,6 +88,6 @@ def publish(r: redis.Redis, decisions: Iterable[Decision], repeat_s: float = 0.0
     for d in decisions:
         flat = [x for kv in alarm_fields(d).items() for x in kv]
         at = d.at or time.time()
-        script(keys=keys, args=[d.event, d.key, new_alarm_id(d), streams.ALARMS_MAXLEN,
+        script(keys=keys, args=[d.event, d.key, new_alarm_id(d), "",
                                 repr(float(at)), repr(float(repeat_s)), *flat], client=pipe)
     return sum(int(x) for x in pipe.execute())

@@ -48,8 +48,9 @@ def _deadletter(r, raw: bytes, reason: str, detail: str) -> None:
 
 
 def _unavailable(exc: Exception) -> tuple[Response, int]:
-    answer = jsonify(error="unavailable", detail=f"telemetry cannot be stored now ({exc}); "
-                     f"nothing was accepted, send it again in {RETRY_AFTER_S} s")
+    answer = jsonify(error="backlog" if isinstance(exc, streams.Backlogged) else "unavailable",
+                     detail=f"telemetry cannot be taken now ({exc}); nothing was accepted, "
+                     f"send it again in {RETRY_AFTER_S} s")
     answer.headers["Retry-After"] = str(RETRY_AFTER_S)
     return answer, 503
 
@@ -78,7 +79,7 @@ def post_telemetry():
     raw = request.get_data(cache=False)
     try:
         return _accept(r, raw)
-    except redis.RedisError as exc:
+    except (redis.RedisError, streams.Backlogged) as exc:
         return _unavailable(exc)
 
 
@@ -102,8 +103,9 @@ def _accept(r, raw: bytes):
                   "is a few hundred; nothing of this request was accepted")
         _deadletter(r, orjson.dumps(items[large[0]]), "oversized", detail)
         return jsonify(error="oversized", detail=detail), 413
+    streams.check_room(r, streams.TELEMETRY, len(entries))
     pipe = r.pipeline(transaction=False)
     for entry in entries:
-        pipe.xadd(streams.TELEMETRY, entry, maxlen=streams.TELEMETRY_MAXLEN, approximate=True)
+        pipe.xadd(streams.TELEMETRY, entry)
     ids = [i.decode() for i in pipe.execute()]
     return jsonify(accepted=len(ids), ids=ids), 202

@@ -43,13 +43,15 @@ def queue_entry(pipe, topic: str, payload: bytes) -> bool:
                            f"uplink makes an entry of {size} bytes, limit {MAX_ENTRY_BYTES}",
                            "mqtt")
         return False
-    pipe.xadd(streams.TELEMETRY, entry, maxlen=streams.TELEMETRY_MAXLEN, approximate=True)
+    pipe.xadd(streams.TELEMETRY, entry)
     return True
 
 
 def store(r: redis.Redis, messages: Sequence[mqtt.MQTTMessage]) -> int:
     """Write the uplinks to Redis in one transaction; raises redis.RedisError when Redis
-    cannot take them (then none of them counts as stored). Returns how many were telemetry."""
+    cannot take them, streams.Backlogged when the stream is full of unstored work (then
+    none of them counts as stored). Returns how many were telemetry."""
+    streams.check_room(r, streams.TELEMETRY, len(messages))
     pipe = r.pipeline(transaction=True)
     telemetry = sum(queue_entry(pipe, m.topic, m.payload) for m in messages)
     pipe.execute()
@@ -102,7 +104,7 @@ class Bridge:
                 if tries:
                     log.warning("mqtt: Redis is back; %d uplinks stored", len(batch))
                 return True
-            except redis.RedisError as exc:
+            except (redis.RedisError, streams.Backlogged) as exc:
                 if tries == 0:
                     log.warning("mqtt: Redis cannot take uplinks (%s); holding %d, not "
                                 "acknowledged, until it can", exc, len(batch))

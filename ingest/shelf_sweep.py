@@ -35,8 +35,7 @@ def sweep_once(r: redis.Redis, engine: Engine, now: datetime | None = None) -> i
         if not r.set(claim, "1", nx=True, ex=3600):
             continue  # another sweep (or an earlier round) has sent it
         r.xadd(streams.ALARMS, {"event": "unshelved", "alarm_id": alarm_id, "user": "system",
-                                "note": "shelving time is up", "ts": now.isoformat()},
-               maxlen=streams.ALARMS_MAXLEN, approximate=True)
+                                "note": "shelving time is up", "ts": now.isoformat()})
         sent += 1
     return sent
 

@@ -234,13 +234,13 @@ class Simulator:
         while not stop.is_set():
             entries = self.due(clock())
             try:
+                streams.check_room(r, streams.TELEMETRY, len(entries))
                 for i in range(0, len(entries), 1000):
                     pipe = r.pipeline(transaction=False)
                     for fields in entries[i:i + 1000]:
-                        pipe.xadd(streams.TELEMETRY, fields, maxlen=streams.TELEMETRY_MAXLEN,
-                                  approximate=True)
+                        pipe.xadd(streams.TELEMETRY, fields)
                     pipe.execute()
-            except redis.RedisError as exc:  # like a real device: this report is lost, go on
+            except (redis.RedisError, streams.Backlogged) as exc:  # like a device: lost, go on
                 log.warning("simulator: Redis unavailable (%s); %d reports dropped", exc,
                             len(entries))
             stop.wait(1.0)

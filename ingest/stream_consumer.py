@@ -21,6 +21,7 @@ from ingest.validation import Rejected
 
 log = logging.getLogger(__name__)
 Entry = tuple[bytes, dict]
+TRIM_EVERY_S = 2.0
 T = TypeVar("T")
 
 
@@ -65,40 +66,69 @@ class StreamConsumer:
     def _read(self, start: str, block: int | None) -> list[Entry]:
         resp = self.r.xreadgroup(self.group, self.name, {self.stream: start},
                                  count=self.batch_size, block=block)
-        # An entry trimmed from the stream while pending comes back with no fields.
-        return [e for e in (resp[0][1] if resp else []) if e[1]]
+        return self._kept(resp[0][1] if resp else [])
+
+    def _kept(self, entries: list[Entry]) -> list[Entry]:
+        """The entries still in the stream. One trimmed while pending (by hand, or by a
+        producer of an older version) comes back with no fields: nothing can process it, so
+        it is acknowledged, counted as lost and logged, instead of pending for ever."""
+        gone = [e[0] for e in entries if not e[1]]
+        if gone:
+            self.r.xack(self.stream, self.group, *gone)
+            streams.count_lost(self.r, self.stream, len(gone))
+            log.error("%s: %d entries of %s were trimmed before they were processed: lost",
+                      self.name, len(gone), self.stream)
+        return [e for e in entries if e[1]]
 
     def recover(self) -> int:
         """Finish this consumer's own pending entries (same name after a restart), then
         claim those a dead peer read but never acknowledged (XAUTOCLAIM)."""
-        done = 0
-        while entries := self._read("0", None):
-            done += self.process(entries)
-        cursor = "0-0"
+        done = self._own_pending()
+        cursor, trimmed_claimed = "0-0", False
         while True:
-            cursor, claimed, *_ = self.r.xautoclaim(
+            cursor, claimed, *deleted = self.r.xautoclaim(
                 self.stream, self.group, self.name, min_idle_time=self.claim_idle_ms,
                 start_id=cursor, count=self.batch_size)
-            claimed = [e for e in claimed if e[1]]
+            if deleted and deleted[0]:  # Redis 7 drops trimmed ids from the group itself
+                streams.count_lost(self.r, self.stream, len(deleted[0]))
+            # Redis 6 hands trimmed entries over as nothing, not even their ids: they are
+            # ours now, and our own pending list names them.
+            nameless = [e for e in claimed if e is None or e[0] is None]
+            trimmed_claimed |= bool(nameless)
+            claimed = self._kept([e for e in claimed if e is not None and e[0] is not None])
             if claimed:
                 done += self.process(claimed)
             if cursor in (b"0-0", "0-0"):
-                return done
+                return done + (self._own_pending() if trimmed_claimed else 0)
+
+    def _own_pending(self) -> int:
+        done = 0
+        while entries := self._read("0", None):
+            done += self.process(entries)
+        return done
 
     def step(self) -> int:
         entries = self._read(">", self.block_ms)
         return self.process(entries) if entries else 0
 
+    def trim(self) -> int:
+        """Drop what every group has processed: the stream holds only work still to do."""
+        return streams.trim_consumed(self.r, self.stream)
+
     def run(self, stop: threading.Event) -> None:
         """Work until `stop`. Every `claim_idle_ms` (and after any failure) look again for
-        entries a dead peer left pending, so a crashed worker's share is never stranded."""
-        next_recovery = 0.0
+        entries a dead peer left pending, so a crashed worker's share is never stranded;
+        every TRIM_EVERY_S trim what all groups have done."""
+        next_recovery = next_trim = 0.0
         while not stop.is_set():
             try:
                 if time.monotonic() >= next_recovery:
                     self.recover()
                     next_recovery = time.monotonic() + self.claim_idle_ms / 1000
                 self.step()
+                if time.monotonic() >= next_trim:
+                    self.trim()
+                    next_trim = time.monotonic() + TRIM_EVERY_S
             except Exception as exc:  # database or Redis down: entries stay pending, retry
                 next_recovery = 0.0
                 if streams.group_lost(exc):
