@@ -176,3 +176,22 @@ def write_last_seen(redis, seen: dict[str, float]) -> None:
     pipe.hset(LAST_SEEN, mapping=seen)
     pipe.zadd(STATE_CHANGED, dict.fromkeys(seen, number))
     pipe.execute()
+
+
+def intake_health(redis) -> dict:
+    """What the admin is shown of the streams: per stream, entries waiting, entries given to
+    a consumer and not yet done, entries lost (trimmed before they were done), consumer
+    groups recreated; and refusals by reason."""
+    def counts(key: str) -> dict[str, int]:
+        return {_text(k): int(v) for k, v in redis.hgetall(key).items()}
+
+    lost, recreated = counts(LOST), counts(GROUPS_RECREATED)
+    rows = []
+    for stream in (TELEMETRY, ALARMS):
+        groups = redis.xinfo_groups(stream) if redis.exists(stream) else []
+        rows.append({"stream": stream, "waiting": int(redis.xlen(stream)),
+                     "pending": sum(int(g["pending"]) for g in groups),
+                     "lost": lost.get(stream, 0),
+                     "recreated": sum(n for k, n in recreated.items()
+                                      if k.startswith(stream + "|"))})
+    return {"streams": rows, "refused": counts(DEADLETTER_COUNT)}

@@ -14,6 +14,7 @@ from access.policy import USERS_ADMIN
 from access.users import list_display_tokens, list_users
 from components.admin import (
     edit_user_form,
+    intake_table,
     new_user_form,
     token_form,
     token_grid,
@@ -24,6 +25,7 @@ from components.admin import (
 from components.display_mode import resolve_mode
 from components.i18n import resolve_language, t
 from components.shell import page_shell
+from data_access import streams
 from data_access.app_context import current_store
 
 dash.register_page(__name__, path="/admin", name="Admin", order=9,
@@ -74,8 +76,9 @@ def layout(lang: str | None = None, mode: str | None = None, **_query) -> html.D
     lang = resolve_language(lang, config.city.default_language)
     body = [
         html.H1(t("admin_title", lang), className="page-title"),
-        html.Div(className="admin-page", children=[users_section(store, lang),
-                                                   tokens_section(store, lang)]),
+        html.Div(className="admin-page", children=[
+            users_section(store, lang), tokens_section(store, lang),
+            intake_table(streams.intake_health(store.redis), lang)]),
         dcc.Store(id="admin-edit-target"),
         dcc.Store(id="admin-token-id"),
         dcc.Store(id="page-lang", data=lang),

@@ -28,6 +28,21 @@ TEXT: dict[str, dict[str, str]] = {
                          "en": "Unknown domain; pick from the list."},
     "password_busy": {"el": "Ο διακομιστής ελέγχει πολλούς κωδικούς τώρα· δοκιμάστε ξανά σε λίγο.",
                       "en": "The server is checking many passwords right now; try again shortly."},
+    "admin_intake": {"el": "Ροή δεδομένων", "en": "Data intake"},
+    "admin_intake_hint": {
+        "el": "Τι περιμένει στις ροές του Redis, τι χάθηκε και τι απορρίφθηκε, τη στιγμή που "
+              "ανοίξατε τη σελίδα.",
+        "en": "What waits in the Redis streams, what was lost and what was refused, as of "
+              "when this page was opened."},
+    "intake_stream": {"el": "Ροή", "en": "Stream"},
+    "intake_waiting": {"el": "Σε αναμονή", "en": "Waiting"},
+    "intake_pending": {"el": "Σε επεξεργασία", "en": "Being processed"},
+    "intake_lost": {"el": "Χάθηκαν", "en": "Lost"},
+    "intake_recreated": {"el": "Επαναδημιουργίες ομάδας", "en": "Group recreated"},
+    "intake_refused": {"el": "Απορρίφθηκαν (ανά αιτία)", "en": "Refused (by reason)"},
+    "intake_none_refused": {"el": "Καμία απόρριψη.", "en": "Nothing refused."},
+    "stream_cityops:telemetry": {"el": "Μετρήσεις", "en": "Telemetry"},
+    "stream_cityops:alarms": {"el": "Συναγερμοί", "en": "Alarms"},
     "user_exists": {"el": "Υπάρχει ήδη χρήστης με αυτό το όνομα.",
                     "en": "A user with this name already exists."},
     "user_unknown": {"el": "Ο χρήστης δεν βρέθηκε (ίσως άλλαξε στο μεταξύ).",

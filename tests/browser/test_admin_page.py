@@ -131,3 +131,25 @@ def test_the_page_in_the_wall_and_tablet_modes(admin_page, open_page, size, mode
     page.screenshot(path=str(ARTIFACTS / f"admin-{mode}-{size}.png"), full_page=True)
     assert contrast_failures(page) == []
     assert page.errors == []
+
+
+def test_the_admin_sees_what_waits_what_was_lost_and_what_was_refused(admin_page, open_page):
+    from data_access import streams
+
+    r = admin_page["store"].redis
+    r.hincrby(streams.LOST, streams.TELEMETRY, 7)  # as a consumer counts entries trimmed unread
+    r.hincrby(streams.DEADLETTER_COUNT, "unknown_metric", 3)
+    try:
+        page = open_admin(open_page, admin_page)
+        table = page.locator("#intake-table")
+        table.scroll_into_view_if_needed()
+        expect(table.locator("tbody tr")).to_have_count(2)
+        telemetry = table.locator("tbody tr", has_text="Telemetry")
+        lost = int(r.hget(streams.LOST, streams.TELEMETRY))
+        expect(telemetry.locator("td.intake-bad").first).to_have_text(f"{lost:,}")
+        expect(page.locator(".intake-refused")).to_contain_text("unknown_metric")
+        page.screenshot(path=str(ARTIFACTS / "admin-intake.png"), full_page=True)
+        assert contrast_failures(page) == []
+        assert page.errors == []
+    finally:
+        r.hincrby(streams.LOST, streams.TELEMETRY, -7)
