@@ -108,6 +108,8 @@ class CityConfig(BaseModel):
     inventory: list[InventoryLine]
     rules: Rules
     metric_names: dict[str, Text] = {}  # metric id -> what screens call it (metrics.yaml)
+    # metric id -> (lowest, highest) a real reading can physically be (metrics.yaml `range`)
+    metric_ranges: dict[str, tuple[float, float]] = {}
 
     @model_validator(mode="after")
     def _cross_check(self) -> CityConfig:
@@ -120,6 +122,9 @@ class CityConfig(BaseModel):
         for metric in self.metric_names:
             if metric not in measured:
                 raise ValueError(f"metrics.yaml: no device kind measures {metric}")
+        for metric, (low, high) in self.metric_ranges.items():
+            if not low < high:
+                raise ValueError(f"metrics.yaml: {metric}: range must be [lowest, highest]")
         for line in self.inventory:
             if line.kind not in self.kinds:
                 raise ValueError(f"inventory: unknown kind {line.kind}")
@@ -156,7 +161,8 @@ class CityConfig(BaseModel):
     def with_rules(self, raw_rules: object) -> CityConfig:
         """This config with another rules.yaml, validated against the same kinds and units."""
         fields = {name: getattr(self, name) for name in ("city", "domains", "kinds",
-                                                         "inventory", "metric_names")}
+                                                         "inventory", "metric_names",
+                                                         "metric_ranges")}
         return CityConfig.model_validate({**fields, "rules": raw_rules})
 
     @cached_property
@@ -209,8 +215,11 @@ def _read(path: Path):
 def load_config(config_dir: Path) -> CityConfig:
     kinds = {k: {"id": k, **v} for k, v in _read(config_dir / "device_kinds.yaml").items()}
     names = config_dir / "metrics.yaml"  # optional: without it ids are shown made readable
+    metrics = (_read(names) or {}) if names.exists() else {}
     return CityConfig(
-        metric_names=(_read(names) or {}) if names.exists() else {},
+        metric_names={m: {k: v for k, v in spec.items() if k != "range"}
+                      for m, spec in metrics.items()},
+        metric_ranges={m: spec["range"] for m, spec in metrics.items() if "range" in spec},
         city=_read(config_dir / "city.yaml"),
         domains=_read(config_dir / "domains.yaml"),
         kinds=kinds,

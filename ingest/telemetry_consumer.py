@@ -88,7 +88,7 @@ class TelemetryConsumer(StreamConsumer):
         good: list[tuple[bytes, dict, Telemetry]] = []
         bad: list[tuple[bytes, dict, Rejected]] = []
         for entry_id, fields in entries:
-            result = validate(fields, self.directory.metrics, now)
+            result = validate(fields, self.directory.metrics, now, self.config.metric_ranges)
             if isinstance(result, Rejected):
                 bad.append((entry_id, fields, result))
             else:

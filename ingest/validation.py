@@ -11,6 +11,10 @@ import orjson
 
 MAX_ENTRY_BYTES = 8 * 1024
 MAX_FUTURE = timedelta(minutes=5)
+# Older than this is no live reading (a device that buffers uplinks sends within days);
+# history is loaded into SQL by its own tools, not through the live stream.
+MAX_AGE = timedelta(days=30)
+EPOCH_MS_FLOOR = 10**11  # fewer digits are epoch seconds (or nonsense) read as milliseconds
 OPTIONAL_NUMBERS = ("battery", "rssi", "snr")
 
 
@@ -55,6 +59,9 @@ def parse_ts(raw: str) -> datetime:
     raw = raw.strip()
     try:
         if raw.lstrip("-").isascii() and raw.lstrip("-").isdigit() and len(raw) <= 16:
+            if int(raw) < EPOCH_MS_FLOOR:
+                raise _Reject("bad_timestamp", f"{raw!r} is not epoch milliseconds (epoch "
+                              "seconds? multiply by 1000)")
             return datetime.fromtimestamp(int(raw) / 1000, tz=UTC)
         ts = datetime.fromisoformat(raw.replace("Z", "+00:00"))
         if ts.tzinfo is None:
@@ -76,7 +83,17 @@ def _number(name: str, raw: object) -> float:
     return value
 
 
-def _values(raw: str, allowed: frozenset[str], device_id: str) -> dict[str, float]:
+def _in_range(metric: str, value: float,
+              ranges: Mapping[str, tuple[float, float]]) -> float:
+    low, high = ranges.get(metric, (-math.inf, math.inf))
+    if not low <= value <= high:
+        raise _Reject("out_of_range", f"{metric} = {value:g} is outside what it can physically "
+                      f"be ({low:g} to {high:g}, config/metrics.yaml)")
+    return value
+
+
+def _values(raw: str, allowed: frozenset[str], device_id: str,
+            ranges: Mapping[str, tuple[float, float]]) -> dict[str, float]:
     try:
         parsed = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
@@ -88,7 +105,7 @@ def _values(raw: str, allowed: frozenset[str], device_id: str) -> dict[str, floa
         if metric not in allowed:
             raise _Reject("unknown_metric", f"{device_id} has no metric {metric!r}")
         # orjson refuses NaN/Infinity literals, but "NaN" as a string would slip through float().
-        values[metric] = _number(metric, number)
+        values[metric] = _in_range(metric, _number(metric, number), ranges)
     return values
 
 
@@ -96,10 +113,13 @@ def validate(
     fields: Mapping,
     metrics_by_device: Mapping[str, frozenset[str]],
     now: datetime | None = None,
+    ranges: Mapping[str, tuple[float, float]] | None = None,
 ) -> Telemetry | Rejected:
-    """Telemetry if the entry is usable, else Rejected with the first reason found."""
+    """Telemetry if the entry is usable, else Rejected with the first reason found.
+    `ranges`: metric -> the lowest and highest value it can physically take."""
     try:
-        return _validate(decode_fields(fields), metrics_by_device, now or datetime.now(UTC))
+        return _validate(decode_fields(fields), metrics_by_device, now or datetime.now(UTC),
+                         ranges or {})
     except _Reject as rej:
         return Rejected(rej.code, rej.detail)
     except Exception as exc:  # a case nobody foresaw must not stall the stream behind it
@@ -107,7 +127,8 @@ def validate(
 
 
 def _validate(
-    entry: dict[str, str], metrics_by_device: Mapping[str, frozenset[str]], now: datetime
+    entry: dict[str, str], metrics_by_device: Mapping[str, frozenset[str]], now: datetime,
+    ranges: Mapping[str, tuple[float, float]],
 ) -> Telemetry:
     size = sum(len(k) + len(v) for k, v in entry.items())
     if size > MAX_ENTRY_BYTES:
@@ -122,7 +143,10 @@ def _validate(
     ts = parse_ts(entry["ts"])
     if ts - now > MAX_FUTURE:
         raise _Reject("future_timestamp", f"ts {ts.isoformat()} is ahead of the server clock")
-    values = _values(entry["values"], allowed, device_id)
+    if now - ts > MAX_AGE:
+        raise _Reject("stale_timestamp", f"ts {ts.isoformat()} is more than "
+                      f"{MAX_AGE.days} days old: not a live reading")
+    values = _values(entry["values"], allowed, device_id, ranges)
     extras = {f: _number(f, entry[f]) for f in OPTIONAL_NUMBERS if entry.get(f)}
     battery = extras.get("battery")
     if battery is not None and not 0 <= battery <= 100:

@@ -31,7 +31,21 @@ def test_every_entry_is_valid_telemetry(config):
     entries = sim.due(START + timedelta(minutes=20))
     assert len(entries) > len(devices)  # everyone reported, many more than once
     for e in entries:
-        assert isinstance(validate(e, metrics, START + timedelta(hours=1)), Telemetry), e
+        result = validate(e, metrics, START + timedelta(hours=1), config.metric_ranges)
+        assert isinstance(result, Telemetry), (e, result)
+
+
+def test_a_storm_and_a_day_stay_inside_the_physical_ranges(config):
+    """Through a storm (the simulator's most extreme hours) every value is one a real sensor
+    could give: the ranges in metrics.yaml refuse no honest reading."""
+    sim, devices = make(config)
+    metrics = {d.id: frozenset(config.kinds[d.kind].metrics) for d in devices}
+    at = START + STORM_FIRST_AFTER
+    for hour in range(30):
+        when = at + timedelta(hours=hour)
+        for e in sim.due(when):
+            result = validate(e, metrics, when, config.metric_ranges)
+            assert isinstance(result, Telemetry), (e, result)
 
 
 def test_a_storm_raises_the_river_over_its_alert_level(config):

@@ -67,3 +67,39 @@ def test_bad_entries_are_rejected_with_a_reason(fields, code):
     assert isinstance(result, Rejected)
     assert result.code == code
     assert result.detail  # a sentence a person can act on
+
+
+RANGES = {"fill_level": (0.0, 100.0), "temperature": (-60.0, 85.0)}
+
+
+@pytest.mark.parametrize(
+    ("fields", "code"),
+    [
+        (entry(values='{"fill_level": 1e308}'), "out_of_range"),
+        (entry(values='{"fill_level": -0.5}'), "out_of_range"),
+        (entry(values='{"fill_level": 50, "temperature": 900}'), "out_of_range"),
+        (entry(ts="1969-12-31T23:59:59+00:00"), "stale_timestamp"),
+        (entry(ts="2026-10-01T00:00:00+00:00"), "stale_timestamp"),  # 52 days before NOW
+        (entry(ts=str(int(NOW.timestamp()))), "bad_timestamp"),  # epoch seconds, not ms
+        (entry(ts="-5"), "bad_timestamp"),
+    ],
+)
+def test_values_and_times_outside_the_physical_world_are_refused(fields, code):
+    result = validate(fields, KNOWN, NOW, RANGES)
+    assert isinstance(result, Rejected) and result.code == code, result
+    assert result.detail
+
+
+def test_the_edges_of_a_range_and_of_the_time_window_are_accepted():
+    edge = entry(values='{"fill_level": 100, "temperature": -60}',
+                 ts=(NOW - timedelta(days=29)).isoformat())
+    result = validate(edge, KNOWN, NOW, RANGES)
+    assert isinstance(result, Telemetry), result
+    assert result.values == {"fill_level": 100.0, "temperature": -60.0}
+
+
+def test_the_shipped_ranges_hold_every_metric_a_kind_measures(config):
+    """Every metric of the demo city has a physical range (tests/unit/test_simulator.py:
+    the simulator stays inside them)."""
+    measured = {m for kind in config.kinds.values() for m in kind.metrics}
+    assert measured == set(config.metric_ranges)
