@@ -43,6 +43,21 @@ class Reading(Base):
     value: Mapped[float] = mapped_column(Float)
 
 
+
+class ReadingConflict(Base):
+    """A second, different value for a reading already stored (same device, metric and
+    time): the first stays the record, the other is kept here for someone to look at."""
+
+    __tablename__ = "reading_conflicts"
+
+    device_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(40), primary_key=True)
+    ts: Mapped[datetime] = mapped_column(UtcDateTime, primary_key=True)
+    offered: Mapped[float] = mapped_column(Float, primary_key=True)  # a replay adds nothing
+    stored: Mapped[float] = mapped_column(Float)
+    source: Mapped[str | None] = mapped_column(String(40))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
 class DeviceState(Base):
     """Latest known state per device, so a page never scans readings to draw the map."""
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import orjson
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
-from data_access.models import DeviceState, Reading
+from data_access.models import DeviceState, Reading, ReadingConflict
 from ingest.validation import Telemetry
 
 
@@ -57,14 +58,18 @@ def write_telemetry(conn: Connection, batch: Sequence[Telemetry]) -> int:
     """Insert readings (a replayed entry is ignored by the key) and move device state forward.
 
     Returns the number of reading rows offered. State only moves to a newer timestamp, so
-    an old entry replayed after a crash cannot overwrite a fresher one.
+    an old entry replayed after a crash cannot overwrite a fresher one. A reading whose key
+    is taken by a different value is kept in reading_conflicts (record_conflicts).
     """
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
         return _write_telemetry_pg(conn, batch)
     rows = reading_rows(batch)
     if not rows:
         return 0
-    conn.execute(_insert(conn, Reading.__table__).on_conflict_do_nothing(), rows)
+    inserted = conn.execute(_insert(conn, Reading.__table__).on_conflict_do_nothing(),
+                            rows).rowcount
+    if inserted < len(rows):
+        record_conflicts(conn, batch)
     state_rows = [
         {"device_id": t.device_id, "last_seen": t.ts, "battery": t.battery, "rssi": t.rssi,
          "snr": t.snr, "source": t.source, "latest": t.values}
@@ -95,7 +100,9 @@ def _write_telemetry_pg(conn: Connection, batch: Sequence[Telemetry]) -> int:
             values.append(value)
     if not ids:
         return 0
-    conn.exec_driver_sql(_PG_READINGS, (ids, metrics, times, values))
+    inserted = conn.exec_driver_sql(_PG_READINGS, (ids, metrics, times, values)).rowcount
+    if inserted < len(ids):
+        record_conflicts(conn, batch)
     newest = [t for _, t in sorted(newest_per_device(batch).items())]  # one lock order
     conn.exec_driver_sql(_PG_STATE, (
         [t.device_id for t in newest], [t.ts for t in newest], [t.battery for t in newest],
@@ -103,3 +110,30 @@ def _write_telemetry_pg(conn: Connection, batch: Sequence[Telemetry]) -> int:
         [orjson.dumps(t.values).decode() for t in newest],
     ))
     return len(ids)
+
+
+def _utc(ts: datetime) -> datetime:
+    return ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts.astimezone(UTC)
+
+
+def record_conflicts(conn: Connection, batch: Sequence[Telemetry]) -> int:
+    """Some readings of `batch` were not inserted: a replay (the same value: nothing to
+    keep) or a conflict (another value under the same key: kept, with the one stored).
+    Asked only when the insert fell short, so the usual batch pays nothing for it."""
+    offered = {(t.device_id, m, _utc(t.ts)): (v, t.source) for t in batch
+               for m, v in t.values.items()}
+    key = tuple_(Reading.device_id, Reading.metric, Reading.ts)
+    keys = list(offered)
+    stored = [row for i in range(0, len(keys), 1000)  # bounded parameters per statement
+              for row in conn.execute(select(Reading.device_id, Reading.metric, Reading.ts,
+                                             Reading.value).where(key.in_(keys[i:i + 1000])))]
+    now = datetime.now(UTC)
+    conflicts = [{"device_id": d, "metric": m, "ts": _utc(ts), "stored": value,
+                  "offered": offered[(d, m, _utc(ts))][0],
+                  "source": offered[(d, m, _utc(ts))][1], "received_at": now}
+                 for d, m, ts, value in stored
+                 if (d, m, _utc(ts)) in offered and offered[(d, m, _utc(ts))][0] != value]
+    if conflicts:
+        conn.execute(_insert(conn, ReadingConflict.__table__).on_conflict_do_nothing(),
+                     conflicts)
+    return len(conflicts)

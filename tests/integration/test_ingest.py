@@ -92,3 +92,30 @@ def test_live_state_in_redis_only_moves_forward_across_consumers(backend):
     b.step()  # the older one, handled later by another consumer
     latest = orjson.loads(backend.redis.hget(streams.LATEST, BIN))
     assert latest["values"] == {"fill_level": 70.0}
+
+
+def test_a_different_value_for_a_stored_reading_is_kept_beside_it_not_dropped(backend):
+    """The same reading sent again (a replay) adds nothing; another value under the same
+    device, metric and time keeps the first as the record and is kept in reading_conflicts,
+    with the value stored and where it came from."""
+    from data_access.models import ReadingConflict
+
+    consumer = TelemetryConsumer(backend.redis, backend.engine, backend.config, block_ms=10)
+    at = datetime.now(UTC) - timedelta(minutes=3)
+    send(backend.redis, telemetry(BIN, {"fill_level": 40.0, "temperature": 18.5}, at))
+    consumer.step()
+    send(backend.redis,
+         telemetry(BIN, {"fill_level": 40.0, "temperature": 18.5}, at),  # replayed
+         telemetry(BIN, {"fill_level": 55.0, "temperature": 18.5}, at, source="gw-2"),
+         telemetry(METER, {"flow_m3h": 1.0}, at))  # new: inserted in the same batch
+    consumer.step()
+    send(backend.redis, telemetry(BIN, {"fill_level": 55.0}, at, source="gw-2"))  # again
+    consumer.step()
+    with Session(backend.engine) as session:
+        conflicts = [(c.device_id, c.metric, c.stored, c.offered, c.source)
+                     for c in session.scalars(select(ReadingConflict))]
+        stored = session.scalars(select(Reading.value).where(
+            Reading.device_id == BIN, Reading.metric == "fill_level")).all()
+    assert conflicts == [(BIN, "fill_level", 40.0, 55.0, "gw-2")]
+    assert stored == [40.0]  # the first stays the record
+    assert reading_count(backend.engine) == 3
