@@ -121,3 +121,27 @@ def apply_event(current: dict | None, e: AlarmEntry) -> dict | None:
     elif e.event == "assigned":
         row["assigned_to"] = e.department
     return row
+
+
+def apply_in_order(current: dict[str, dict | None], events: list[AlarmEntry],
+                   stored_orphans: dict[str, list[AlarmEntry]]) -> dict[str, dict]:
+    """The alarm rows after a batch of new events, applied one after another as if each had
+    come alone: `current` holds each alarm's row before the batch (None: none yet), and
+    `stored_orphans` the events stored earlier for an alarm that did not exist yet. An event
+    with no alarm to change waits, like those, for its alarm's raise, which applies them in
+    time order (so a clear that overtook its raise is not lost). Returns the rows changed."""
+    rows = dict(current)
+    waiting: dict[str, list[AlarmEntry]] = {}
+    changed: dict[str, dict] = {}
+    for e in events:
+        before = rows.get(e.alarm_id)
+        row = apply_event(before, e)
+        if row is None:
+            waiting.setdefault(e.alarm_id, []).append(e)
+            continue
+        if before is None:
+            early = stored_orphans.get(e.alarm_id, []) + waiting.pop(e.alarm_id, [])
+            for orphan in sorted(early, key=lambda o: o.ts):
+                row = apply_event(row, orphan) or row
+        rows[e.alarm_id] = changed[e.alarm_id] = row
+    return changed

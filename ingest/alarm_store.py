@@ -1,7 +1,8 @@
 """Consumer group on `cityops:alarms`: every entry, from any producer, lands in SQL once.
 
 The audit row's unique stream_id is the exactly-once guard: a replayed entry finds its
-row already there and changes nothing.
+row already there and changes nothing. A batch is stored in one transaction with a handful
+of statements (not a few per event), its events applied in stream order.
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import redis
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from data_access import streams
 from data_access.models import Alarm, AlarmEvent
-from ingest.alarm_lifecycle import AlarmEntry, apply_event, parse_alarm_entry
+from ingest.alarm_lifecycle import AlarmEntry, apply_in_order, parse_alarm_entry
 from ingest.stream_consumer import StreamConsumer, write_isolating
 from ingest.validation import Rejected, decode_fields
 
@@ -56,52 +57,66 @@ class AlarmStoreConsumer(StreamConsumer):
 
 
 def _store_all(conn: Connection, items: Sequence[tuple[bytes, dict, AlarmEntry]]) -> int:
-    return sum(store_entry(conn, entry_id.decode(), e) for entry_id, _, e in items)
+    """A batch in one transaction and a few statements, whatever its size: the audit rows
+    (the new ones are the exactly-once guard), the alarms they touch, the events stored
+    earlier for alarms not raised yet, then every alarm row changed."""
+    new_ids = _insert_audit(conn, items)
+    events = [e for entry_id, _, e in items if entry_id.decode() in new_ids]
+    if not events:
+        return 0
+    table = Alarm.__table__
+    alarm_ids = sorted({e.alarm_id for e in events})
+    current: dict[str, dict | None] = dict.fromkeys(alarm_ids)
+    for row in conn.execute(select(table).where(table.c.alarm_id.in_(alarm_ids))).mappings():
+        current[row["alarm_id"]] = dict(row)
+    absent = [a for a, row in current.items() if row is None]
+    changed = apply_in_order(current, events, _stored_orphans(conn, absent, new_ids))
+    inserts = [row for a, row in changed.items() if current[a] is None]
+    updates = [{**row, "key": a} for a, row in changed.items() if current[a] is not None]
+    if inserts:
+        conn.execute(table.insert(), inserts)
+    if updates:
+        conn.execute(table.update().where(table.c.alarm_id == bindparam("key")),
+                     [{k: v for k, v in row.items() if k != "alarm_id"} for row in updates])
+    return len(events)
 
 
 def _insert(conn: Connection, table):
     return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
 
 
-def store_entry(conn: Connection, stream_id: str, e: AlarmEntry) -> bool:
-    """Audit row first; only if it is new does the alarm itself change. True if applied."""
-    audit = _insert(conn, AlarmEvent.__table__).on_conflict_do_nothing().values(
-        stream_id=stream_id, alarm_id=e.alarm_id, event=e.event, ts=e.ts, user=e.user,
-        note=e.note, payload={"severity": e.severity, "value": e.value, "type": e.type,
-                              "device_id": e.device_id, "message": e.message,
-                              "until": e.until.isoformat() if e.until else None,
-                              "department": e.department},
-    )
-    if conn.execute(audit).rowcount == 0:
-        return False
-    current = conn.execute(
-        select(Alarm.__table__).where(Alarm.alarm_id == e.alarm_id)
-    ).mappings().first()
-    row = apply_event(dict(current) if current else None, e)
-    if row is None:
-        return True  # kept in the audit trail; applied if its alarm is raised later
-    table = Alarm.__table__
-    if current is None:
-        # Events that arrived before their `raised` (another consumer was slower) are
-        # applied now, in time order, so a clear is not lost to the race.
-        for early in _earlier_orphans(conn, e.alarm_id, stream_id):
-            row = apply_event(row, early) or row
-        conn.execute(table.insert().values(**row))
-    else:
-        conn.execute(table.update().where(table.c.alarm_id == e.alarm_id).values(**row))
-    return True
+def _insert_audit(conn: Connection, items: Sequence[tuple[bytes, dict, AlarmEntry]]) -> set[str]:
+    """Insert the audit rows; the stream ids that were new (a replay's rows exist already)."""
+    rows = [{"stream_id": entry_id.decode(), "alarm_id": e.alarm_id, "event": e.event,
+             "ts": e.ts, "user": e.user, "note": e.note,
+             "payload": {"severity": e.severity, "value": e.value, "type": e.type,
+                         "device_id": e.device_id, "message": e.message,
+                         "until": e.until.isoformat() if e.until else None,
+                         "department": e.department}}
+            for entry_id, _, e in items]
+    stmt = _insert(conn, AlarmEvent.__table__).on_conflict_do_nothing().returning(
+        AlarmEvent.stream_id)
+    return set(conn.execute(stmt, rows).scalars())
 
 
-def _earlier_orphans(conn: Connection, alarm_id: str, stream_id: str) -> list[AlarmEntry]:
+def _stored_orphans(conn: Connection, alarm_ids: list[str],
+                    this_batch: set[str]) -> dict[str, list[AlarmEntry]]:
+    """Events stored before this batch for alarms that do not exist yet."""
+    if not alarm_ids:
+        return {}
     events = AlarmEvent.__table__
     rows = conn.execute(
-        select(events.c.event, events.c.ts, events.c.user, events.c.note)
-        .where(events.c.alarm_id == alarm_id, events.c.stream_id != stream_id,
-               events.c.event != "raised")
+        select(events.c.alarm_id, events.c.event, events.c.ts, events.c.user, events.c.note,
+               events.c.stream_id)
+        .where(events.c.alarm_id.in_(alarm_ids), events.c.event != "raised")
         .order_by(events.c.ts)
     ).all()
-    return [AlarmEntry(event=r.event, alarm_id=alarm_id, ts=_utc(r.ts), user=r.user, note=r.note)
-            for r in rows]
+    found: dict[str, list[AlarmEntry]] = {}
+    for r in rows:
+        if r.stream_id not in this_batch:
+            found.setdefault(r.alarm_id, []).append(AlarmEntry(
+                event=r.event, alarm_id=r.alarm_id, ts=_utc(r.ts), user=r.user, note=r.note))
+    return found
 
 
 def _utc(ts: datetime) -> datetime:
