@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install chromium lint bench clean
+.PHONY: run test faults install chromium lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ lint: install
 
 test: install chromium lint
 	$(BIN)/python -m pytest -p no:cacheprovider
+
+# The fault cases alone (outages, crashes, floods, junk against the real servers), with the
+# table of what each sent, stored, refused, lost and stored twice.
+faults: install
+	$(BIN)/python -m pytest -p no:cacheprovider -m faults
 
 bench: install
 	$(BIN)/python -m bench.ingest_throughput

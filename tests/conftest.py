@@ -24,6 +24,7 @@ from data_access.db import make_engine, upgrade_schema
 from data_access.redis_conn import connect, redis_url, shutdown_embedded
 from data_access.seed import seed_devices
 from data_access.settings import ROOT, Settings
+from tests.fault_report import fault_report, print_table  # noqa: F401 (a fixture)
 
 PG_ADMIN_URL = os.environ.get("CITYOPS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_SERVER = os.environ.get("CITYOPS_TEST_REDIS_URL", "redis://127.0.0.1:6379")
@@ -135,3 +136,7 @@ def web_cache(backend):
         cache.clear()
         yield
         cache.clear()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    print_table(terminalreporter)

@@ -40,7 +40,9 @@ def test_entries_read_but_never_processed_are_reclaimed(backend):
     assert pending(backend.redis, streams.TELEMETRY, streams.INGEST_GROUP) == 0
 
 
-def test_killed_after_commit_before_xack_replays_without_duplicates(backend, monkeypatch):
+@pytest.mark.faults
+def test_killed_after_commit_before_xack_replays_without_duplicates(backend, monkeypatch,
+                                                                    fault_report):
     send(backend.redis, *_batch(40))
     victim = TelemetryConsumer(backend.redis, backend.engine, backend.config, name="victim",
                                batch_size=40, block_ms=10)
@@ -60,11 +62,16 @@ def test_killed_after_commit_before_xack_replays_without_duplicates(backend, mon
         distinct = conn.execute(select(func.count()).select_from(
             select(Reading.device_id, Reading.metric, Reading.ts).distinct().subquery()
         )).scalar_one()
+    fault_report.record(f"ingest killed after commit, before XACK [{backend.name}] (readings)",
+                        sent=80, stored=distinct, lost=80 - distinct,
+                        duplicated=reading_count(backend.engine) - distinct)
     assert reading_count(backend.engine) == 80 == distinct
     assert pending(backend.redis, streams.TELEMETRY, streams.INGEST_GROUP) == 0
 
 
-def test_alarm_store_killed_mid_stream_stores_every_alarm_once(backend, monkeypatch):
+@pytest.mark.faults
+def test_alarm_store_killed_mid_stream_stores_every_alarm_once(backend, monkeypatch,
+                                                               fault_report):
     for i in range(30):
         backend.redis.xadd(streams.ALARMS, {"event": "raised", "alarm_id": f"ext-{i}",
                                             "severity": "minor", "type": "test", "message": "m"})
@@ -78,6 +85,11 @@ def test_alarm_store_killed_mid_stream_stores_every_alarm_once(backend, monkeypa
     heir.recover()
     with backend.engine.connect() as conn:
         events = conn.execute(select(func.count()).select_from(AlarmEvent)).scalar_one()
+        distinct = conn.execute(select(func.count(func.distinct(AlarmEvent.stream_id)))
+                                ).scalar_one()
+    fault_report.record(f"alarm store killed after commit, before XACK [{backend.name}]",
+                        sent=30, stored=distinct, lost=30 - distinct,
+                        duplicated=events - distinct)
     assert events == 30
     assert pending(backend.redis, streams.ALARMS, streams.ALARM_STORE_GROUP) == 0
 
@@ -103,7 +115,8 @@ def test_a_running_worker_takes_over_a_dead_peers_entries(backend):
     assert pending(backend.redis, streams.TELEMETRY, streams.INGEST_GROUP) == 0
 
 
-def test_a_redis_that_comes_back_empty_gets_its_groups_back(backend):
+@pytest.mark.faults
+def test_a_redis_that_comes_back_empty_gets_its_groups_back(backend, fault_report):
     """Redis restarted without its data (no append-only file, a failover to an empty
     replica): the running consumers recreate their groups and go on, instead of failing
     NOGROUP for ever; what producers sent after the restart is stored."""
@@ -130,6 +143,9 @@ def test_a_redis_that_comes_back_empty_gets_its_groups_back(backend):
     finally:
         stop.set()
         worker.join(10)
+    fault_report.record(f"Redis comes back empty under a running consumer [{backend.name}] "
+                        "(readings)", sent=9, stored=reading_count(backend.engine),
+                        lost=9 - reading_count(backend.engine))
     recreated = backend.redis.hget(streams.GROUPS_RECREATED,
                                    f"{streams.TELEMETRY}|{streams.INGEST_GROUP}")
     assert int(recreated) >= 1

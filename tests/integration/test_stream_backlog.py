@@ -43,7 +43,9 @@ def test_only_what_every_group_has_acknowledged_is_trimmed(backend):
     assert reading_count(backend.engine) == 100
 
 
-def test_an_entry_trimmed_while_pending_is_acknowledged_and_counted_as_lost(backend):
+@pytest.mark.faults
+def test_an_entry_trimmed_while_pending_is_acknowledged_and_counted_as_lost(backend,
+                                                                            fault_report):
     r = backend.redis
     streams.ensure_group(r, streams.TELEMETRY, streams.INGEST_GROUP)
     send(r, *_batch(20))
@@ -52,6 +54,9 @@ def test_an_entry_trimmed_while_pending_is_acknowledged_and_counted_as_lost(back
     heir = TelemetryConsumer(r, backend.engine, backend.config, name="heir", claim_idle_ms=0)
     heir.recover()
     assert pending(r, streams.TELEMETRY, streams.INGEST_GROUP) == 0  # nothing stuck
+    fault_report.record(f"15 of 20 pending entries trimmed by hand [{backend.name}]",
+                        sent=20, stored=reading_count(backend.engine),
+                        lost=int(r.hget(streams.LOST, streams.TELEMETRY)))
     assert int(r.hget(streams.LOST, streams.TELEMETRY)) == 15
     assert reading_count(backend.engine) == 5
 
@@ -111,7 +116,9 @@ class OneRound(threading.Event):
         return True
 
 
-def test_a_fuzz_of_bad_entries_is_all_accounted_for_and_leaves_little_behind(backend):
+@pytest.mark.faults
+def test_a_fuzz_of_bad_entries_is_all_accounted_for_and_leaves_little_behind(backend,
+                                                                             fault_report):
     """300 entries of junk (bench/fuzz_intake.py's, seeded): each is stored or refused with a
     reason, nothing stays pending, the stream is trimmed, and what the dead-letter stream
     keeps of a refused entry is cut (a 1 MB field does not stay 1 MB)."""
@@ -133,5 +140,9 @@ def test_a_fuzz_of_bad_entries_is_all_accounted_for_and_leaves_little_behind(bac
     assert 0 < refused < 300
     # A good entry is one reading here (two that share a second are one: a replay).
     assert 0 < reading_count(backend.engine) <= 300 - refused
+    left = pending(r, streams.TELEMETRY, streams.INGEST_GROUP) + r.xlen(streams.TELEMETRY)
+    fault_report.record(f"300 entries of junk [{backend.name}] (entries; stored as readings)",
+                        sent=300, stored=reading_count(backend.engine), refused=refused,
+                        lost=left)
     biggest = max(streams.entry_bytes(f) for _, f in r.xrange(streams.DEADLETTER))
     assert biggest <= (streams.KEPT_FIELDS + 8) * (streams.KEPT_BYTES + 200)
