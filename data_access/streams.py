@@ -116,8 +116,9 @@ def _oldest_unfinished(redis, stream: str, group: dict) -> str:
     """The first id this group still needs: its oldest pending entry, else the one after
     the last it was given."""
     if int(group["pending"]):
-        summary = redis.xpending(stream, group["name"])
-        return _text(summary["min"])
+        oldest = redis.xpending(stream, group["name"])["min"]
+        if oldest is not None:  # a peer may have acknowledged them all since XINFO
+            return _text(oldest)
     return _next_id(_text(group["last-delivered-id"]))
 
 
@@ -141,13 +142,15 @@ def count_lost(redis, stream: str, n: int) -> None:
         redis.hincrby(LOST, stream, n)
 
 
-def ensure_group(redis, stream: str, group: str) -> None:
-    """Create the consumer group (and the stream) if it does not exist yet."""
+def ensure_group(redis, stream: str, group: str) -> bool:
+    """Create the consumer group (and the stream) if it does not exist yet; True if made."""
     try:
         redis.xgroup_create(stream, group, id="0", mkstream=True)
+        return True
     except Exception as exc:  # redis.ResponseError: BUSYGROUP when it exists already
         if "BUSYGROUP" not in str(exc):
             raise
+        return False
 
 
 GROUPS_RECREATED = "cityops:groups:recreated"  # hash "stream|group" -> times recreated
@@ -161,9 +164,10 @@ def group_lost(exc: BaseException) -> bool:
 
 def recreate_group(redis, stream: str, group: str) -> None:
     """Make the group again, from the start of whatever the stream holds now (what producers
-    added since Redis came back is read, not skipped), and count that it happened."""
-    ensure_group(redis, stream, group)
-    redis.hincrby(GROUPS_RECREATED, f"{stream}|{group}", 1)
+    added since Redis came back is read, not skipped), and count that it happened (once:
+    a peer that finds it made already does not count it again)."""
+    if ensure_group(redis, stream, group):
+        redis.hincrby(GROUPS_RECREATED, f"{stream}|{group}", 1)
 
 
 def write_last_seen(redis, seen: dict[str, float]) -> None:

@@ -67,7 +67,10 @@ def _store_all(conn: Connection, items: Sequence[tuple[bytes, dict, AlarmEntry]]
     table = Alarm.__table__
     alarm_ids = sorted({e.alarm_id for e in events})
     current: dict[str, dict | None] = dict.fromkeys(alarm_ids)
-    for row in conn.execute(select(table).where(table.c.alarm_id.in_(alarm_ids))).mappings():
+    # Locked (PostgreSQL) until commit: two alarm-store workers cannot both start from the
+    # same row and overwrite each other's change (ids sorted: one lock order for all).
+    mine = select(table).where(table.c.alarm_id.in_(alarm_ids)).with_for_update()
+    for row in conn.execute(mine).mappings():
         current[row["alarm_id"]] = dict(row)
     absent = [a for a, row in current.items() if row is None]
     changed = apply_in_order(current, events, _stored_orphans(conn, absent, new_ids))
@@ -107,15 +110,19 @@ def _stored_orphans(conn: Connection, alarm_ids: list[str],
     events = AlarmEvent.__table__
     rows = conn.execute(
         select(events.c.alarm_id, events.c.event, events.c.ts, events.c.user, events.c.note,
-               events.c.stream_id)
+               events.c.stream_id, events.c.payload)
         .where(events.c.alarm_id.in_(alarm_ids), events.c.event != "raised")
         .order_by(events.c.ts)
     ).all()
     found: dict[str, list[AlarmEntry]] = {}
     for r in rows:
         if r.stream_id not in this_batch:
+            payload = r.payload or {}
+            until = payload.get("until")
             found.setdefault(r.alarm_id, []).append(AlarmEntry(
-                event=r.event, alarm_id=r.alarm_id, ts=_utc(r.ts), user=r.user, note=r.note))
+                event=r.event, alarm_id=r.alarm_id, ts=_utc(r.ts), user=r.user, note=r.note,
+                until=_utc(datetime.fromisoformat(until)) if until else None,
+                department=payload.get("department")))
     return found
 
 

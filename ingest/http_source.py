@@ -104,7 +104,7 @@ def _accept(r, raw: bytes):
         _deadletter(r, orjson.dumps(items[large[0]]), "oversized", detail)
         return jsonify(error="oversized", detail=detail), 413
     streams.check_room(r, streams.TELEMETRY, len(entries))
-    pipe = r.pipeline(transaction=False)
+    pipe = r.pipeline(transaction=True)  # all of the request or none of it
     for entry in entries:
         pipe.xadd(streams.TELEMETRY, entry)
     ids = [i.decode() for i in pipe.execute()]

@@ -4,7 +4,10 @@ An uplink is acknowledged to the broker (PUBACK) only once it is in a Redis stre
 telemetry, or in the dead-letter stream with the topic and the reason when it cannot be
 read. While Redis cannot take it, nothing is acknowledged: the uplinks wait in this bridge
 (up to MAX_WAITING), then in the broker, which keeps them for our persistent session and
-sends again whatever was not acknowledged when we reconnect. A resent uplink that had
+sends again whatever was not acknowledged when we reconnect (a long outage stalls our
+network loop until the broker drops the connection; the session keeps them). The broker
+keeps a bounded number per session (Mosquitto's `max_queued_messages`, 1,000 by default):
+size it for the longest outage to ride out. A resent uplink that had
 reached the stream is harmless: a reading's key is its device, metric and time.
 """
 

@@ -64,9 +64,12 @@ class StreamConsumer:
         raise NotImplementedError
 
     def _read(self, start: str, block: int | None) -> list[Entry]:
+        return self._kept(self._read_raw(start, block))
+
+    def _read_raw(self, start: str, block: int | None) -> list[Entry]:
         resp = self.r.xreadgroup(self.group, self.name, {self.stream: start},
                                  count=self.batch_size, block=block)
-        return self._kept(resp[0][1] if resp else [])
+        return resp[0][1] if resp else []
 
     def _kept(self, entries: list[Entry]) -> list[Entry]:
         """The entries still in the stream. One trimmed while pending (by hand, or by a
@@ -102,9 +105,11 @@ class StreamConsumer:
                 return done + (self._own_pending() if trimmed_claimed else 0)
 
     def _own_pending(self) -> int:
+        """Our own pending entries, to the end (a batch wholly trimmed is not the end)."""
         done = 0
-        while entries := self._read("0", None):
-            done += self.process(entries)
+        while raw := self._read_raw("0", None):
+            if entries := self._kept(raw):
+                done += self.process(entries)
         return done
 
     def step(self) -> int:
@@ -131,11 +136,18 @@ class StreamConsumer:
                     next_trim = time.monotonic() + TRIM_EVERY_S
             except Exception as exc:  # database or Redis down: entries stay pending, retry
                 next_recovery = 0.0
-                if streams.group_lost(exc):
-                    self.regroup()
+                if streams.group_lost(exc) and self._regrouped():
                     continue
                 log.exception("%s: batch failed; retrying", self.name)
                 stop.wait(2.0)
+
+    def _regrouped(self) -> bool:
+        try:
+            self.regroup()
+            return True
+        except Exception:  # Redis still loading or failing over: the next round tries again
+            log.exception("%s: could not recreate the consumer group yet", self.name)
+            return False
 
     def regroup(self) -> None:
         """Redis came back without our group: without it, XREADGROUP fails for ever."""

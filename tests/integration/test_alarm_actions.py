@@ -152,3 +152,19 @@ def test_an_action_on_an_alarm_not_raised_yet_is_refused_and_not_queued(backend,
     stored = alarm(backend.engine, "later|bin_collect")
     assert (stored.state, stored.shelved_until) == ("active_unack", None)
     assert audit(backend.engine, "later|bin_collect") == [("raised", None, None)]
+
+
+def test_a_shelving_stored_before_its_raise_keeps_its_end(backend):
+    """A producer's `shelved` that overtook its `raised` (another batch, stored first) is
+    applied at the raise with its `until`: the shelf sweep can end it."""
+    store = AlarmStoreConsumer(backend.redis, backend.engine, block_ms=10)
+    until = (datetime.now(UTC) + timedelta(minutes=30)).replace(microsecond=0)
+    backend.redis.xadd(streams.ALARMS, {"event": "shelved", "alarm_id": "early-1",
+                                        "until": until.isoformat(), "user": "scada",
+                                        "ts": datetime.now(UTC).isoformat()})
+    store.step()
+    raise_alarm(backend.redis, "early-1")
+    store.step()
+    stored = alarm(backend.engine, "early-1")
+    assert stored.state == "shelved"
+    assert stored.shelved_until.replace(tzinfo=UTC) == until
