@@ -106,11 +106,11 @@ def page_allowed(who: Principal | None, path: str, search: str = "") -> bool:
 def _page_load(who: Principal | None) -> Response | tuple | None:
     """A page is served under its canonical path only: another spelling is sent there first
     (and judged there), so the address bar, the guard and the router agree."""
+    query = request.query_string.decode("latin-1")
+    search = f"?{query}" if query else ""
     canonical = canonical_path(request.path)
     if canonical != request.path:
-        query = request.query_string.decode("latin-1")
-        return redirect(canonical + (f"?{query}" if query else ""), code=308)
-    search = "?" + request.query_string.decode("latin-1") if request.query_string else ""
+        return redirect(canonical + search, code=308)
     return None if page_allowed(who, request.path, search) else _refuse_page(who)
 
 

@@ -56,9 +56,13 @@ def validate(event: str, alarm_ids: list[str], user: str, note: str | None = Non
 
 def act(r: redis.Redis, engine: Engine, event: str, alarm_ids: list[str], user: str,
         note: str | None = None, shelve_min: int | None = None, department: str | None = None,
-        departments: tuple[str, ...] = (), wait_s: float = 3.0) -> ActionResult:
+        departments: tuple[str, ...] = (), wait_s: float = 3.0,
+        held: dict[str, str | None] | None = None) -> ActionResult:
+    """`held`: alarm_domains(engine, alarm_ids), when the caller has read it already."""
     validate(event, alarm_ids, user, note, shelve_min, department, departments)
-    if set(alarm_ids) - set(alarm_domains(engine, alarm_ids)):
+    if held is None:
+        held = alarm_domains(engine, alarm_ids)
+    if set(alarm_ids) - set(held):
         # Not queued for later: an alarm not raised yet has no domain to judge the actor by,
         # and would arrive already shelved or acknowledged by whoever guessed its id.
         raise ActionError("action_alarm_not_held")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -44,6 +45,12 @@ def upgrade_schema(engine: Engine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def as_utc(ts: datetime) -> datetime:
+    """A time as SQL hands it back, in UTC: SQLite drops the zone of what was written in
+    UTC, PostgreSQL gives the session's zone."""
+    return ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts.astimezone(UTC)
 
 
 def frame_of(rows: Sequence, columns: Sequence[str]) -> pd.DataFrame:

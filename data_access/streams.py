@@ -126,10 +126,14 @@ def _text(value) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
+def _groups(redis, stream: str) -> list[dict]:
+    return redis.xinfo_groups(stream) if redis.exists(stream) else []
+
+
 def trim_consumed(redis, stream: str) -> int:
     """Trim the entries every consumer group of `stream` has been given and acknowledged;
     how many went. A stream without a group keeps everything (nobody has read it yet)."""
-    groups = redis.xinfo_groups(stream) if redis.exists(stream) else []
+    groups = _groups(redis, stream)
     if not groups:
         return 0
     first_needed = min((_oldest_unfinished(redis, stream, g) for g in groups),
@@ -192,7 +196,7 @@ def intake_health(redis) -> dict:
     lost, recreated = counts(LOST), counts(GROUPS_RECREATED)
     rows = []
     for stream in (TELEMETRY, ALARMS):
-        groups = redis.xinfo_groups(stream) if redis.exists(stream) else []
+        groups = _groups(redis, stream)
         rows.append({"stream": stream, "waiting": int(redis.xlen(stream)),
                      "pending": sum(int(g["pending"]) for g in groups),
                      "lost": lost.get(stream, 0),

@@ -9,6 +9,7 @@ import orjson
 from sqlalchemy import Connection, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
+from data_access.db import as_utc
 from data_access.models import DeviceState, Reading, ReadingConflict
 from ingest.validation import Telemetry
 
@@ -112,15 +113,11 @@ def _write_telemetry_pg(conn: Connection, batch: Sequence[Telemetry]) -> int:
     return len(ids)
 
 
-def _utc(ts: datetime) -> datetime:
-    return ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts.astimezone(UTC)
-
-
 def record_conflicts(conn: Connection, batch: Sequence[Telemetry]) -> int:
     """Some readings of `batch` were not inserted: a replay (the same value: nothing to
     keep) or a conflict (another value under the same key: kept, with the one stored).
     Asked only when the insert fell short, so the usual batch pays nothing for it."""
-    offered = {(t.device_id, m, _utc(t.ts)): (v, t.source) for t in batch
+    offered = {(t.device_id, m, as_utc(t.ts)): (v, t.source) for t in batch
                for m, v in t.values.items()}
     key = tuple_(Reading.device_id, Reading.metric, Reading.ts)
     keys = list(offered)
@@ -128,11 +125,12 @@ def record_conflicts(conn: Connection, batch: Sequence[Telemetry]) -> int:
               for row in conn.execute(select(Reading.device_id, Reading.metric, Reading.ts,
                                              Reading.value).where(key.in_(keys[i:i + 1000])))]
     now = datetime.now(UTC)
-    conflicts = [{"device_id": d, "metric": m, "ts": _utc(ts), "stored": value,
-                  "offered": offered[(d, m, _utc(ts))][0],
-                  "source": offered[(d, m, _utc(ts))][1], "received_at": now}
-                 for d, m, ts, value in stored
-                 if (d, m, _utc(ts)) in offered and offered[(d, m, _utc(ts))][0] != value]
+    conflicts = []
+    for d, m, ts, value in stored:
+        new, source = offered.get((d, m, as_utc(ts)), (value, None))
+        if new != value:
+            conflicts.append({"device_id": d, "metric": m, "ts": as_utc(ts), "stored": value,
+                              "offered": new, "source": source, "received_at": now})
     if conflicts:
         conn.execute(_insert(conn, ReadingConflict.__table__).on_conflict_do_nothing(),
                      conflicts)

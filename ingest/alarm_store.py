@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 import redis
 from sqlalchemy import Connection, Engine, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from data_access import streams
+from data_access.db import as_utc
 from data_access.models import Alarm, AlarmEvent
 from ingest.alarm_lifecycle import AlarmEntry, apply_in_order, parse_alarm_entry
 from ingest.stream_consumer import StreamConsumer, write_isolating
@@ -120,12 +121,7 @@ def _stored_orphans(conn: Connection, alarm_ids: list[str],
             payload = r.payload or {}
             until = payload.get("until")
             found.setdefault(r.alarm_id, []).append(AlarmEntry(
-                event=r.event, alarm_id=r.alarm_id, ts=_utc(r.ts), user=r.user, note=r.note,
-                until=_utc(datetime.fromisoformat(until)) if until else None,
+                event=r.event, alarm_id=r.alarm_id, ts=as_utc(r.ts), user=r.user, note=r.note,
+                until=as_utc(datetime.fromisoformat(until)) if until else None,
                 department=payload.get("department")))
     return found
-
-
-def _utc(ts: datetime) -> datetime:
-    """SQLite hands datetimes back without their zone; they were written in UTC."""
-    return ts if ts.tzinfo else ts.replace(tzinfo=UTC)

@@ -96,9 +96,9 @@ class StreamConsumer:
                 streams.count_lost(self.r, self.stream, len(deleted[0]))
             # Redis 6 hands trimmed entries over as nothing, not even their ids: they are
             # ours now, and our own pending list names them.
-            nameless = [e for e in claimed if e is None or e[0] is None]
-            trimmed_claimed |= bool(nameless)
-            claimed = self._kept([e for e in claimed if e is not None and e[0] is not None])
+            named = [e for e in claimed if e and e[0] is not None]
+            trimmed_claimed |= len(named) < len(claimed)
+            claimed = self._kept(named)
             if claimed:
                 done += self.process(claimed)
             if cursor in (b"0-0", "0-0"):
