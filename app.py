@@ -229,14 +229,11 @@ def _run_workers(simulate: bool, serve: bool) -> None:
         if serve:
             port = store.settings.port
             click.echo(f"CityOps serving http://127.0.0.1:{port}/  (Ctrl-C stops everything)")
-            # Flask refuses app.run() inside a CLI command; werkzeug serves it directly.
-            # One log line per 2-second callback would bury the useful ones.
-            from werkzeug.serving import run_simple
+            # As in production: uvicorn and the ASGI front (event streams on the loop).
+            from serving.server import serve
 
-            logging.getLogger("werkzeug").setLevel(logging.WARNING)
-
-            run_simple(os.environ.get("CITYOPS_HOST", "127.0.0.1"), port,
-                       current_app._get_current_object(), threaded=True)
+            serve(current_app._get_current_object(), os.environ.get("CITYOPS_HOST", "127.0.0.1"),
+                  port)
         else:
             workers.stop.wait()
     except KeyboardInterrupt:
@@ -248,29 +245,15 @@ def _run_workers(simulate: bool, serve: bool) -> None:
         sys.stdout.flush()
 
 
-class ServerThread(threading.Thread):
-    """The app served by werkzeug in a thread on a free port: for tests and benchmarks."""
-
-    def __init__(self, flask_app: Flask, port: int = 0) -> None:
-        from werkzeug.serving import make_server
-
-        super().__init__(daemon=True)
-        self.httpd = make_server("127.0.0.1", port, flask_app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}"
-
-    def run(self) -> None:
-        self.httpd.serve_forever()
-
-    def stop(self) -> None:
-        """Stop serving and free the port (a restart test serves again on the same one)."""
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 def __getattr__(name: str):
-    """`app:server` and `app:app` are built on first use, not at import (tests import freely)."""
-    if name in ("server", "app"):
+    """`app:server`, `app:app` and `app:asgi` (gunicorn's, with serving.worker.Worker) are
+    built on first use, not at import (tests import freely)."""
+    if name in ("server", "app", "asgi"):
         dash_app = globals().get("_app") or create_app()
         globals()["_app"] = dash_app
+        if name == "asgi":
+            from serving.asgi import CityOpsAsgi
+
+            return CityOpsAsgi(dash_app.server)
         return dash_app.server if name == "server" else dash_app
     raise AttributeError(name)

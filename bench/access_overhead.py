@@ -11,11 +11,12 @@ And a burst of wrong sign-ins at once from one address, as shipped (claimed befo
 hash, a bounded number of Argon2 checks at once) beside the behaviour before issue 18
 (every attempt hashed at once): answers, passwords checked, the server's peak memory.
 
-The app is served by werkzeug (app.ServerThread, threaded) in this process, on SQLite +
-embedded Redis with the demo city seeded and no telemetry flowing; the load comes from a
-separate process (asyncio, keep-alive HTTP/1.1, gzip accepted like a browser), so the client
-does not share the server's GIL. A request is an error when it does not answer 200 within
-10 s; a sign-in must redirect (302), a refused one must show the form again with its error.
+The app is served by uvicorn (serving.server.ServerThread, as in production) in this
+process, on SQLite + embedded Redis with the demo city seeded and no telemetry flowing; the
+load comes from a separate process (asyncio, keep-alive HTTP/1.1, gzip accepted like a
+browser), so the client does not share the server's GIL. A request is an error when it does
+not answer 200 within 10 s; a sign-in must redirect (302), a refused one must show the form
+again with its error.
 """
 
 from __future__ import annotations
@@ -341,14 +342,13 @@ class AccessSwitch:
 
 def start_app(settings: Any) -> tuple[Any, Any, Any]:
     """The app on SQLite + embedded Redis with the demo city and one operator."""
-    import logging
 
     from access import users
-    from app import ServerThread, create_app
+    from app import create_app
     from data_access.db import make_engine, upgrade_schema
     from data_access.seed import seed_devices
+    from serving.server import ServerThread
 
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no log line per request
     engine = make_engine(settings)
     upgrade_schema(engine)
     dash_app = create_app(settings)
@@ -495,7 +495,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"command : .venv/bin/python -m bench.access_overhead {given}".rstrip())
     print(f"machine : {os.cpu_count()} CPUs, {platform.platform()}, Python "
           f"{platform.python_version()}")
-    print("server  : werkzeug threaded (app.ServerThread) in the bench process; load from a "
+    print("server  : uvicorn (serving.server.ServerThread) in the bench process; load from a "
           "separate process (asyncio, keep-alive HTTP/1.1, Accept-Encoding gzip); SQLite + "
           "embedded Redis; demo city seeded, no telemetry flowing")
     print("shipped : signed in as an operator through /login (Argon2id); every request passes "

@@ -9,6 +9,12 @@ MutationObserver, wall-clock ms), the bench notes when it sent the XADD.
 
     .venv/bin/python -m bench.alarm_latency               # 100 alarms, 1 and 20 pages
     .venv/bin/python -m bench.alarm_latency --alarms 30   # quicker
+    .venv/bin/python -m bench.alarm_latency --flood 3000 --pages 1,20
+
+With `--flood N`, N critical alarms are put on the stream at once (one pipeline, as an
+alarm flood arrives) instead, and what is measured per page is the time from the first XADD
+until the page's critical count includes all N: the whole flood stored by the alarm store
+and shown, on every page.
 """
 
 from __future__ import annotations
@@ -24,13 +30,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app import ServerThread
 from bench.signin import sign_in_browser
 from data_access import streams
 from data_access.db import make_engine, upgrade_schema
 from data_access.redis_conn import connect, shutdown_embedded
 from data_access.seed import seed_devices
 from data_access.settings import Settings
+from serving.server import ServerThread
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -65,8 +71,25 @@ def start(settings: Settings):
     return store, workers, server
 
 
-def run(browser, url: str, store, pages: int, alarms: int, tag: str,
-        spacing_s: float = SPACING_S) -> list[float]:
+WATCH_FLOOD = """(target) => {
+  window.__floodDone = null;
+  const check = () => {
+    const el = document.querySelector('#alarm-counts .sev-critical');
+    const n = el ? parseInt(el.textContent.replace(/[^0-9]/g, ''), 10) : 0;
+    if (n >= target && window.__floodDone === null) { window.__floodDone = Date.now(); }
+  };
+  new MutationObserver(check).observe(document.body,
+    {childList: true, subtree: true, characterData: true});
+  check();
+}"""
+
+
+def critical_count(page) -> int:
+    text = page.inner_text("#alarm-counts .sev-critical")
+    return int("".join(ch for ch in text if ch.isdigit()) or 0)
+
+
+def open_pages(browser, url: str, store, pages: int) -> tuple[list, list]:
     contexts = [browser.new_context(viewport={"width": 1920, "height": 1080})
                 for _ in range(pages)]
     opened = []
@@ -74,10 +97,51 @@ def run(browser, url: str, store, pages: int, alarms: int, tag: str,
         sign_in_browser(context, store.engine, url)
         page = context.new_page()
         page.goto(url + "/?lang=en")
-        page.wait_for_selector("#alarm-list", timeout=60_000)
-        page.evaluate(WATCH)
+        page.wait_for_selector("#alarm-counts .sev-critical", timeout=60_000)
         opened.append(page)
     time.sleep(3)  # every page settled (first callbacks, event stream connected)
+    return contexts, opened
+
+
+def run_flood(browser, url: str, store, pages: int, alarms: int, tag: str) -> list[float]:
+    """Per page, ms from the first XADD of the flood until its count shows all of it."""
+    contexts, opened = open_pages(browser, url, store, pages)
+    for page in opened:
+        page.evaluate(WATCH_FLOOD, critical_count(page) + alarms)
+    ids = [f"bench-{tag}-{k}" for k in range(alarms)]
+    now = datetime.now(UTC).isoformat()
+    sent = time.time() * 1000
+    with store.redis.pipeline(transaction=False) as pipe:
+        for k, alarm_id in enumerate(ids):
+            pipe.xadd(streams.ALARMS, {
+                "event": "raised", "alarm_id": alarm_id, "device_id": DEVICE,
+                "domain": "water", "severity": "critical", "type": "bench",
+                "message": f"Bench flood alarm {k}", "ts": now})
+        pipe.execute()
+    deadline = time.time() + 120
+    done: list = [None] * pages
+    while time.time() < deadline and None in done:
+        done = [p.evaluate("window.__floodDone") for p in opened]
+        time.sleep(0.2)
+    if None in done:
+        print(f"  {done.count(None)} pages did not show the whole flood within 120 s",
+              file=sys.stderr)
+    with store.redis.pipeline(transaction=False) as pipe:  # leave the list as it was
+        for alarm_id in ids:
+            pipe.xadd(streams.ALARMS, {"event": "cleared", "alarm_id": alarm_id})
+            pipe.xadd(streams.ALARMS, {"event": "acknowledged", "alarm_id": alarm_id})
+        pipe.execute()
+    for context in contexts:
+        context.close()
+    time.sleep(3)
+    return [d - sent for d in done if d is not None]
+
+
+def run(browser, url: str, store, pages: int, alarms: int, tag: str,
+        spacing_s: float = SPACING_S) -> list[float]:
+    contexts, opened = open_pages(browser, url, store, pages)
+    for page in opened:
+        page.evaluate(WATCH)
     sent: dict[str, float] = {}
     for k in range(alarms):
         alarm_id = f"bench-{tag}-{k}"
@@ -115,21 +179,21 @@ def pct(values: list[float], q: float) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import logging
 
     from playwright.sync_api import sync_playwright
 
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     p = argparse.ArgumentParser(prog="python -m bench.alarm_latency", description=__doc__)
     p.add_argument("--alarms", type=int, default=100)
     p.add_argument("--pages", default="1,20")
     p.add_argument("--spacing", type=float, default=SPACING_S, help="seconds between alarms")
+    p.add_argument("--flood", type=int, default=0, help="N alarms at once instead")
     args = p.parse_args(argv)
     page_counts = [int(x) for x in args.pages.split(",")]
     print(f"command : {sys.executable.split('/')[-1]} -m bench.alarm_latency "
           f"{' '.join(argv or sys.argv[1:])}")
-    print(f"machine : {os.cpu_count()} CPUs, {platform.platform()}, Chromium headless, "
-          f"{args.alarms} alarms {args.spacing * 1000:.0f} ms apart")
+    load = (f"a flood of {args.flood} alarms at once" if args.flood
+            else f"{args.alarms} alarms {args.spacing * 1000:.0f} ms apart")
+    print(f"machine : {os.cpu_count()} CPUs, {platform.platform()}, Chromium headless, {load}")
     results = []
     approaches = [("CityOps push (server-sent events)", True, 2000),
                   ("baseline: polling every 5 s", False, 5000)]
@@ -142,8 +206,10 @@ def main(argv: list[str] | None = None) -> int:
                 store, workers, server = start(settings)
                 try:
                     for n in page_counts:
-                        lat = run(browser, server.url, store, n, args.alarms,
-                                  f"{int(push)}-{n}", args.spacing)
+                        lat = (run_flood(browser, server.url, store, n, args.flood,
+                                         f"{int(push)}-{n}") if args.flood else
+                               run(browser, server.url, store, n, args.alarms,
+                                   f"{int(push)}-{n}", args.spacing))
                         results.append((name, n, pct(lat, 50), pct(lat, 95), len(lat)))
                         print(f"  {name}, {n} pages: p50 {pct(lat, 50):.0f} ms, "
                               f"p95 {pct(lat, 95):.0f} ms", file=sys.stderr)

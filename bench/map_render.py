@@ -39,7 +39,6 @@ from pathlib import Path
 import dash_leaflet as dl
 from dash import Dash, Input, Output, dcc, html
 
-from app import ServerThread
 from bench.signin import sign_in_browser
 from callbacks.alarm_push import stop_push
 from data_access import streams
@@ -47,6 +46,7 @@ from data_access.db import make_engine, upgrade_schema
 from data_access.redis_conn import shutdown_embedded
 from data_access.seed import seed_devices
 from data_access.settings import ROOT, Settings
+from serving.server import ServerThread
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -332,9 +332,7 @@ def fmt(x, unit: str, scale: float = 1.0, digits: int = 2) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import logging
 
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     p = argparse.ArgumentParser(prog="python -m bench.map_render", description=__doc__)
     p.add_argument("--sizes", default="10000,100000,250000")
     p.add_argument("--rounds", type=int, default=3,

@@ -1,18 +1,17 @@
-"""Alarms pushed to every open screen: a server-sent event stream per screen, fed by the
-process's one AlarmSignal. Each event carries the alarm panel itself (counts, list, alerts),
-built and serialised once per alarms version and language for all screens, so a new alarm
-reaches a screen with no request of its own (assets/alarm_push.js applies it); the periodic
-refresh stays as the fallback. EventSource reconnects by itself after a server restart."""
+"""Alarms pushed to every open screen: the routes. Each event carries the alarm panel itself
+(counts, list, alerts), built and serialised once per alarms version and language for all
+screens, so a new alarm reaches a screen with no request of its own (assets/alarm_push.js
+applies it); the periodic panel fetch stays as the fallback. The event streams are held by
+the async front (serving/alarm_events.py), not by a thread each; this module judges who
+may open one and serves the panel."""
 
 from __future__ import annotations
 
 import threading
-import time
 
-from flask import Response, current_app, stream_with_context
+from flask import Response, request
 from flask_login import current_user
 
-from access.login import load_account
 from access.policy import OPS_VIEW
 from access.rules import Rule, protect_route
 from components.alarm_panel import alarm_panel_json
@@ -21,8 +20,8 @@ from data_access.alarm_signal import AlarmSignal
 from data_access.app_context import current_store
 from data_access.store import Store
 
-KEEPALIVE_S = 15.0  # also how soon a closed screen's thread notices and ends
-COALESCE_S = 0.2  # a burst of alarms becomes one refresh per screen, not one per alarm
+EVENTS_PATH = "/api/v1/alarms/events"
+STREAM_KEY = "cityops.alarm_stream"  # set in the ASGI scope by the judged view
 
 
 _panels: dict[tuple[str, str, str], str] = {}
@@ -46,31 +45,18 @@ def panel_event(store: Store, version: str, lang: str) -> str:
     return event
 
 
-def events_response() -> Response:
-    signal: AlarmSignal = current_app.extensions["cityops-alarm-signal"]
-    signal.start()
-    store = current_store()
-    lang = request_language()
-    account = current_user.get_id() if current_user.is_authenticated else None
-
-    def stream():
-        seen = signal.version
-        yield "retry: 2000\n\n"
-        while True:
-            version = signal.wait_newer(seen, KEEPALIVE_S)
-            if signal.stopped:
-                return  # the server is shutting down
-            if account and load_account(account) is None:
-                return  # signed out, disabled or revoked meanwhile: the stream ends here
-            if version is None:
-                yield ": keep-alive\n\n"
-                continue
-            seen = version
-            yield f"data: {panel_event(store, store.alarms_version(), lang)}\n\n"
-            time.sleep(COALESCE_S)
-
-    return Response(stream_with_context(stream()), mimetype="text/event-stream",
-                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+def events_ticket() -> Response:
+    """The event stream's request, judged here like every route (the guard, the role, the
+    canonical path, the security headers); the stream itself is served by the async front
+    (serving/alarm_events.py), which hands the request to this view first and streams only
+    if the view put the reader into the request's ASGI scope. Served without that front (a
+    plain WSGI server), the answer is an empty 204: the browser stops listening and the
+    page's periodic panel fetch keeps the alarms current."""
+    scope = request.environ.get("asgi.scope")
+    if scope is not None:
+        account = current_user.get_id() if current_user.is_authenticated else None
+        scope[STREAM_KEY] = {"account": account, "lang": request_language()}
+    return Response(status=204, headers={"Cache-Control": "no-store"})
 
 
 def panel_response() -> Response:
@@ -89,7 +75,7 @@ def register(app) -> None:
     if not store.settings.push:
         return
     server.extensions["cityops-alarm-signal"] = AlarmSignal(store.redis)
-    server.add_url_rule("/api/v1/alarms/events", "alarm_events", events_response)
+    server.add_url_rule(EVENTS_PATH, "alarm_events", events_ticket)
     server.add_url_rule("/api/v1/alarms/panel", "alarm_panel", panel_response)
     protect_route(server, "alarm_events", Rule(OPS_VIEW))
     protect_route(server, "alarm_panel", Rule(OPS_VIEW))

@@ -1,11 +1,13 @@
 """"The alarms changed": heard once per web process from Redis pub/sub, handed to every
-open screen's event stream. One Redis subscription per process, however many screens."""
+open screen's event stream. One Redis subscription per process, however many screens: the
+async fan-out (serving/alarm_events.py) listens here, and threads may wait here too."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 import redis
 
@@ -23,6 +25,17 @@ class AlarmSignal:
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         self._pubsub = None
+        self._listeners: list[Callable[[], None]] = []
+
+    def listen(self, callback: Callable[[], None]) -> None:
+        """Call `callback` (from the listener's thread) on every announcement."""
+        with self._changed:
+            self._listeners.append(callback)
+
+    def unlisten(self, callback: Callable[[], None]) -> None:
+        with self._changed:
+            if callback in self._listeners:
+                self._listeners.remove(callback)
 
     def start(self) -> None:
         """Idempotent: the listener starts with the first screen that asks for it."""
@@ -78,3 +91,10 @@ class AlarmSignal:
         with self._changed:
             self.version += 1
             self._changed.notify_all()
+            listeners = list(self._listeners)
+        for callback in listeners:
+            try:
+                callback()
+            except Exception:  # a listener gone (its event loop closed) must not stop the rest
+                log.debug("alarm signal listener failed; dropped", exc_info=True)
+                self.unlisten(callback)

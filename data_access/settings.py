@@ -40,6 +40,9 @@ class Settings:
     # The map's first view (the server's grid, drawn while the browser indexes positions)
     # from this many devices; below, the map's own layers draw about as soon without it.
     first_view_devices: int = 20_000
+    # Dash callbacks served at once per web process (threads); the alarm event streams
+    # take none (serving/alarm_events.py).
+    web_threads: int = 32
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -69,6 +72,7 @@ class Settings:
             proxy_hops=int(env.get("CITYOPS_PROXY_HOPS", "0")),
             frame_ancestors=tuple(env.get("CITYOPS_FRAME_ANCESTORS", "").split()),
             first_view_devices=int(env.get("CITYOPS_FIRST_VIEW_DEVICES", "20000")),
+            web_threads=int(env.get("CITYOPS_WEB_THREADS", "32")),
             ingest_keys=tuple(k.strip() for k in env.get("CITYOPS_INGEST_KEYS", "").split(",")
                               if k.strip()),
         )

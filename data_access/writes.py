@@ -117,8 +117,10 @@ def record_conflicts(conn: Connection, batch: Sequence[Telemetry]) -> int:
     """Some readings of `batch` were not inserted: a replay (the same value: nothing to
     keep) or a conflict (another value under the same key: kept, with the one stored).
     Asked only when the insert fell short, so the usual batch pays nothing for it."""
-    offered = {(t.device_id, m, as_utc(t.ts)): (v, t.source) for t in batch
-               for m, v in t.values.items()}
+    offered: dict[tuple, dict[float, str | None]] = {}  # key -> each value offered, its source
+    for t in batch:  # a batch may offer one key several values (v1, v2, v1): each is kept
+        for m, v in t.values.items():
+            offered.setdefault((t.device_id, m, as_utc(t.ts)), {}).setdefault(v, t.source)
     key = tuple_(Reading.device_id, Reading.metric, Reading.ts)
     keys = list(offered)
     stored = [row for i in range(0, len(keys), 1000)  # bounded parameters per statement
@@ -127,10 +129,11 @@ def record_conflicts(conn: Connection, batch: Sequence[Telemetry]) -> int:
     now = datetime.now(UTC)
     conflicts = []
     for d, m, ts, value in stored:
-        new, source = offered.get((d, m, as_utc(ts)), (value, None))
-        if new != value:
-            conflicts.append({"device_id": d, "metric": m, "ts": as_utc(ts), "stored": value,
-                              "offered": new, "source": source, "received_at": now})
+        for new, source in offered.get((d, m, as_utc(ts)), {}).items():
+            if new != value:
+                conflicts.append({"device_id": d, "metric": m, "ts": as_utc(ts),
+                                  "stored": value, "offered": new, "source": source,
+                                  "received_at": now})
     if conflicts:
         conn.execute(_insert(conn, ReadingConflict.__table__).on_conflict_do_nothing(),
                      conflicts)

@@ -41,9 +41,10 @@ BLANK_TILE = base64.b64decode(
 
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory) -> Iterator[dict]:
-    from app import ServerThread, create_app
+    from app import create_app
     from ingest.backfill import backfill
     from ingest.workers import Workers, load_sim_devices
+    from serving.server import ServerThread
 
     var = tmp_path_factory.mktemp("live") / "var"
     # The map's first view from the first device: the demo city is small, and the browser

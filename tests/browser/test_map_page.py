@@ -67,13 +67,13 @@ def test_a_wall_screen_rotates_through_the_domains(live_app, open_page):
 
 
 def test_a_wall_screen_recovers_by_itself_after_a_server_restart(live_app, open_page):
-    from app import ServerThread
+    from serving.server import ServerThread
 
     store = live_app["store"]
     flask_app = live_app["flask"]  # the live app, served again on a port of this test's own
     server = ServerThread(flask_app)
     server.start()
-    port = server.httpd.server_port
+    port = server.port
     page = open_page(f"{server.url}/?lang=en&mode=wall", 1920, 1080)
     expect(page.locator(".kpi-card").first).to_be_visible()
     banner = page.locator("#conn-banner")

@@ -34,8 +34,9 @@ def public_url(live_app):
     if "public_index" in live_app["flask"].view_functions:
         yield live_app["url"]
         return
-    from app import ServerThread, create_app
+    from app import create_app
     from callbacks import open_data, public_page
+    from serving.server import ServerThread
 
     dash_app = create_app(live_app["settings"])
     public_page.register(dash_app)

@@ -3,7 +3,6 @@ Redis (SQLite + embedded Redis always; PostgreSQL + the Redis server when presen
 
 from __future__ import annotations
 
-import itertools
 import re
 
 import pytest
@@ -249,25 +248,6 @@ def test_behind_a_proxy_failed_sign_ins_count_per_forwarded_address(backend):
     assert _sign_in(guesser, "nikos", TEST_PASSWORD).status_code == 429
     # Same proxy (same remote address), another visitor: not punished for the guesser.
     assert _sign_in(citizen, "nikos", TEST_PASSWORD).status_code == 302
-
-
-def test_the_alarm_event_stream_ends_when_the_screen_is_revoked(app, backend, monkeypatch):
-    from access import login
-    from callbacks import alarm_push
-
-    monkeypatch.setattr(login, "PRINCIPAL_TTL_S", 0.0)
-    monkeypatch.setattr(alarm_push, "KEEPALIVE_S", 0.2)
-    token, raw = users.create_display_token(backend.engine, "Stream wall", "test")
-    screen = app.server.test_client()
-    screen.get(f"/display/{raw}")
-    stream = screen.get("/api/v1/alarms/events", buffered=False)
-    chunks = iter(stream.response)
-    assert b"retry" in next(chunks)
-    assert b"keep-alive" in next(chunks)  # alive while the token is
-    users.revoke_display_token(backend.engine, token.id)
-    rest = list(itertools.islice(chunks, 30))  # bounded: a test must not hang
-    assert len(rest) < 30  # the stream ended by itself, soon after the revocation
-    stream.close()
 
 
 def test_every_spelling_of_a_name_counts_against_the_same_account(app, backend):

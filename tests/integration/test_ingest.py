@@ -119,3 +119,23 @@ def test_a_different_value_for_a_stored_reading_is_kept_beside_it_not_dropped(ba
     assert conflicts == [(BIN, "fill_level", 40.0, 55.0, "gw-2")]
     assert stored == [40.0]  # the first stays the record
     assert reading_count(backend.engine) == 3
+
+
+def test_every_other_value_offered_in_one_batch_is_kept(backend):
+    """v1, v2, v1 for one key in one batch: v1 is the record and v2 is kept beside it (the
+    batch's last word for the key is v1 again, which must not hide v2)."""
+    from data_access.models import ReadingConflict
+
+    consumer = TelemetryConsumer(backend.redis, backend.engine, backend.config, block_ms=10)
+    at = datetime.now(UTC) - timedelta(minutes=3)
+    send(backend.redis, telemetry(BIN, {"fill_level": 40.0}, at),
+         telemetry(BIN, {"fill_level": 55.0}, at, source="gw-2"),
+         telemetry(BIN, {"fill_level": 40.0}, at, source="gw-3"))
+    consumer.step()
+    with Session(backend.engine) as session:
+        conflicts = [(c.stored, c.offered, c.source)
+                     for c in session.scalars(select(ReadingConflict))]
+        stored = session.scalars(select(Reading.value).where(
+            Reading.device_id == BIN, Reading.metric == "fill_level")).all()
+    assert stored == [40.0]
+    assert conflicts == [(40.0, 55.0, "gw-2")]
