@@ -240,6 +240,7 @@ def _run_workers(simulate: bool, serve: bool) -> None:
         pass
     finally:
         click.echo("CityOps: stopping workers")
+        alarm_push.stop_push(current_app)  # before Redis goes: the end is not an outage
         workers.shutdown()
         shutdown_embedded()
         sys.stdout.flush()

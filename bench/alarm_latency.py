@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.signin import sign_in_browser
+from callbacks.alarm_push import stop_push
 from data_access import streams
 from data_access.db import make_engine, upgrade_schema
 from data_access.redis_conn import connect, shutdown_embedded
@@ -215,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
                               f"p95 {pct(lat, 95):.0f} ms", file=sys.stderr)
                 finally:
                     server.stop()
+                    stop_push(server.asgi.flask_app)  # before its Redis goes: not an outage
                     workers.shutdown()
                     with contextlib.suppress(Exception):
                         shutdown_embedded(settings)

@@ -105,10 +105,14 @@ def test_a_stream_is_judged_by_the_guard_like_any_route(served):
     wall.close()
 
 
-def test_hundreds_of_streams_hold_no_thread_and_all_hear_a_change(served):
+def test_hundreds_of_streams_hold_no_thread_and_all_hear_a_change(served, monkeypatch):
     """With 2 threads for the app, 150 open streams (the old design held a thread each: under
     gunicorn's threads a third would have waited for ever) start no thread, leave the app
     answering, and one "alarms changed" reaches every one of them."""
+    from serving import alarm_events
+
+    # No keep-alive write within the test: a closed screen must be noticed by its disconnect.
+    monkeypatch.setattr(alarm_events, "KEEPALIVE_S", 3600.0)
     server, backend = served
     cookie, _ = _wall_cookie(server.url, backend.engine)
     threads_before = threading.active_count()
@@ -119,10 +123,16 @@ def test_hundreds_of_streams_hold_no_thread_and_all_hear_a_change(served):
     assert threading.active_count() - threads_before < 10  # the loop's helpers, not 150
     panel = _request(server.url, "/api/v1/alarms/panel?lang=en", cookie)
     assert panel.status == 200
+    assert server.asgi.hub.open == 150
     backend.redis.publish(streams.ALARMS_CHANGED, "1")
     for s in screens:
         s.wait_for(b'data: {"')
         s.close()
+    # Each closed screen's coroutine ends (with no keep-alive write to fail on).
+    deadline = time.monotonic() + WAIT_S
+    while server.asgi.hub.open and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.asgi.hub.open == 0
 
 
 def test_a_revoked_screen_loses_its_stream(served, monkeypatch):
