@@ -37,11 +37,13 @@ from callbacks import (
 )
 from components.display_mode import MODE_COOKIE, MODES
 from components.i18n import LANG_COOKIE, LANGUAGES
+from data_access import device_cli
 from data_access.app_context import EXTENSION, current_store
 from data_access.cache import cache, cache_config, compression_config
 from data_access.city_config import load_config, text
 from data_access.db import make_engine, upgrade_schema
 from data_access.redis_conn import connect, redis_url, shutdown_embedded
+from data_access.seed import device_count
 from data_access.settings import ROOT, Settings
 from data_access.store import Store
 from ingest import http_source
@@ -62,7 +64,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     server.config["MAX_CONTENT_LENGTH"] = http_source.MAX_BODY  # also bounds chunked bodies
     access_setup.install(server, store)
     server.register_blueprint(http_source.blueprint)
-    protect_route(server, "telemetry_http.post_telemetry", Rule(PUBLIC), csrf=False)
+    for endpoint in ("post_telemetry", "chirpstack_webhook", "tts_webhook"):  # ingest keys
+        protect_route(server, f"telemetry_http.{endpoint}", Rule(PUBLIC), csrf=False)
 
     app = Dash(
         __name__,
@@ -131,8 +134,19 @@ def _backfill(store: Store, days: int) -> int:
                     store.settings.seed, days)
 
 
+def _demo_only(command: str) -> Store:
+    """The store, if this is the demo: a city's installation invents no devices or values."""
+    store = current_store()
+    if not store.settings.demo:
+        raise click.ClickException(
+            f"`{command}` invents the demo city's devices or readings, and CITYOPS_DEMO is "
+            "off: this installation's devices are its own (`flask devices import FILE`)")
+    return store
+
+
 def _register_cli(server: Flask) -> None:
     access_cli.register(server)
+    device_cli.register(server)
 
     @server.cli.command("db-upgrade")
     def db_upgrade() -> None:
@@ -144,7 +158,7 @@ def _register_cli(server: Flask) -> None:
     @click.option("--devices", type=int, default=None, help="Scale the demo city to N devices.")
     def seed(devices: int | None) -> None:
         """Put the demo city's devices into SQL (the plan's inventory, or N with its mix)."""
-        store = current_store()
+        store = _demo_only("seed")
         n = _seed(store, devices or store.settings.devices)
         click.echo(f"seeded {n} devices")
 
@@ -152,7 +166,7 @@ def _register_cli(server: Flask) -> None:
     @click.option("--days", type=int, default=None, help="Days of history (default 30).")
     def backfill_history(days: int | None) -> None:
         """Write the demo city's simulated history for the past days (demo only)."""
-        store = current_store()
+        store = _demo_only("backfill")
         n = _backfill(store, store.settings.history_days if days is None else days)
         click.echo(f"wrote {n} readings of history")
 
@@ -163,18 +177,21 @@ def _register_cli(server: Flask) -> None:
         _run_workers(simulate=simulate, serve=False)
 
     @server.cli.command("mqtt")
-    @click.option("--host", default="127.0.0.1", show_default=True)
+    @click.option("--host", default=None, help="Instead of CITYOPS_MQTT_URL (no sign-in).")
     @click.option("--port", default=1883, show_default=True)
-    def mqtt(host: str, port: int) -> None:
+    def mqtt(host: str | None, port: int) -> None:
         """Bridge LoRaWAN uplinks (ChirpStack v4, The Things Stack v3) from MQTT to telemetry."""
         from ingest import mqtt_source
         from ingest.workers import consumer_name
 
+        broker = (mqtt_source.Broker(host, port) if host
+                  else _broker(current_store().settings) or mqtt_source.Broker())
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        click.echo(f"CityOps: bridging MQTT uplinks from {host}:{port}")
+        click.echo(f"CityOps: bridging MQTT uplinks from {broker.host}:{broker.port}"
+                   f"{' (TLS)' if broker.tls else ''}")
         with contextlib.suppress(KeyboardInterrupt):
-            mqtt_source.run(current_store().redis, host, port, stop,
+            mqtt_source.run(current_store().redis, broker, stop=stop,
                             client_id=consumer_name("mqtt"))
 
     @server.cli.command("simulate")
@@ -182,7 +199,7 @@ def _register_cli(server: Flask) -> None:
         """Run only the demo-city simulator, writing to the telemetry stream."""
         from ingest.workers import new_simulator
 
-        store = current_store()
+        store = _demo_only("simulate")
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         sim = new_simulator(store.engine, store.config, store.settings.seed)
@@ -196,20 +213,35 @@ def _register_cli(server: Flask) -> None:
 
         store = current_store()
         upgrade_schema(store.engine)
-        n = _seed(store, store.settings.devices)
-        days = store.settings.history_days
-        if days and not has_history(store.engine):  # once: a restart adds no history
-            click.echo(f"CityOps: writing {days} days of demo history "
-                       "(once; 30 days take about 15 s)")
-            written = _backfill(store, days)
-            click.echo(f"CityOps: wrote {written} readings of demo history")
-        if store.settings.demo:
-            for line in access_cli.seed_demo_users():
-                click.echo(line)
+        demo = store.settings.demo
+        if demo:  # a city's own installation invents nothing: its devices are its own
+            n = _seed(store, store.settings.devices)
+            days = store.settings.history_days
+            if days and not has_history(store.engine):  # once: a restart adds no history
+                click.echo(f"CityOps: writing {days} days of demo history "
+                           "(once; 30 days take about 15 s)")
+                written = _backfill(store, days)
+                click.echo(f"CityOps: wrote {written} readings of demo history")
+            lines = access_cli.seed_demo_users()
+        else:
+            n = device_count(store.engine)
+            lines = access_cli.first_admin()
+        for line in lines:
+            click.echo(line)
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-        click.echo(f"CityOps: {n} devices; redis {redis_url(store.settings)}; "
-                   f"sql {store.engine.url.render_as_string()}")
-        _run_workers(simulate=True, serve=True)
+        click.echo(f"CityOps: {'demo city, simulated' if demo else 'no demo'}; {n} devices; "
+                   f"redis {redis_url(store.settings)}; sql "
+                   f"{store.engine.url.render_as_string()}")
+        _run_workers(simulate=demo, serve=True)
+
+
+def _broker(settings: Settings):
+    """The MQTT broker of the settings, if one is set."""
+    from ingest.mqtt_source import Broker
+
+    if not settings.mqtt_url:
+        return None
+    return Broker.from_url(settings.mqtt_url, settings.mqtt_ca, settings.mqtt_prefix)
 
 
 def _run_workers(simulate: bool, serve: bool) -> None:
@@ -221,6 +253,15 @@ def _run_workers(simulate: bool, serve: bool) -> None:
     workers = Workers(store.redis, store.engine, store.config, seed=store.settings.seed,
                       simulate=simulate,
                       rules_path=store.settings.config_dir / "rules.yaml").start()
+    broker = _broker(store.settings)
+    if broker is not None:  # the network servers' uplinks, in this process tree too
+        from ingest import mqtt_source
+        from ingest.workers import consumer_name
+
+        threading.Thread(target=mqtt_source.run, daemon=True, name="mqtt-bridge",
+                         args=(store.redis, broker), kwargs={
+                             "stop": workers.stop, "client_id": consumer_name("mqtt")}).start()
+        click.echo(f"CityOps: bridging MQTT uplinks from {broker.host}:{broker.port}")
     # Ctrl-C and SIGTERM both end in the `finally` below, which stops workers and Redis;
     # SIGINT is re-armed because a shell starts background jobs with it ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -101,3 +101,19 @@ def seed_demo_users() -> list[str]:
     _, raw = users.create_display_token(store.engine, "Control room wall (demo)", "demo")
     lines.append(f"  wall screen: http://127.0.0.1:{store.settings.port}/display/{raw}?mode=wall")
     return lines
+
+
+FIRST_ADMIN = "admin"
+
+
+def first_admin() -> list[str]:
+    """A city's own installation, first start: one admin, so the sign-in page has someone
+    to let in; the lines to print (the password is kept nowhere else). Nothing once any
+    user exists."""
+    store = current_store()
+    if users.count_users(store.engine):
+        return []
+    password = generate_password()
+    users.create_user(store.engine, FIRST_ADMIN, "admin", password, (), _known_domains())
+    return [f"CityOps first admin (password shown once; `flask users reset-password "
+            f"{FIRST_ADMIN}`):", f"  {FIRST_ADMIN:16} admin            {password}"]

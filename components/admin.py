@@ -273,4 +273,10 @@ def intake_table(health: dict, lang: str) -> html.Section:
         html.Ul([html.Li([html.Code(reason), f" {n:,}"]) for reason, n in refused],
                 className="intake-refused") if refused else
         html.P(t("intake_none_refused", lang), className="admin-hint"),
+        html.H3(t("intake_unmapped", lang), className="admin-subtitle"),
+        html.Ul([html.Li([html.Code(row["device_id"]),
+                          f" {t('intake_unmapped_uplinks', lang, n=row['uplinks'])}: ",
+                          ", ".join(row["keys"])]) for row in health.get("unmapped", [])],
+                className="intake-unmapped") if health.get("unmapped") else
+        html.P(t("intake_none_unmapped", lang), className="admin-hint"),
     ])

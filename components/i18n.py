@@ -10,6 +10,9 @@ LANG_COOKIE = "cityops_lang"
 
 CORE: dict[str, dict[str, str]] = {
     "app_title": {"el": "Κέντρο Επιχειρήσεων", "en": "Operations Centre"},
+    "demo_badge": {"el": "Επίδειξη", "en": "Demo"},
+    "demo_badge_title": {"el": "Πόλη επίδειξης: οι συσκευές και οι τιμές είναι προσομοίωση",
+                         "en": "Demo city: its devices and values are simulated"},
     "nav_overview": {"el": "Επισκόπηση", "en": "Overview"},
     "alarms": {"el": "Ενεργοί συναγερμοί", "en": "Active alarms"},
     "no_alarms": {"el": "Κανένας ενεργός συναγερμός", "en": "No active alarms"},

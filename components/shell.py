@@ -54,6 +54,7 @@ def header(config: CityConfig, lang: str, active_path: str) -> html.Header:
             html.Div(className="brand", children=[
                 html.Span(text(config.city.short_name, lang), className="city-name"),
                 html.Span(t("app_title", lang), className="app-title"),
+                *demo_badge(lang),
             ]),
             html.Nav(nav_links(lang, active_path, config), className="nav",
                      **{"aria-label": "main"}),
@@ -68,6 +69,14 @@ def header(config: CityConfig, lang: str, active_path: str) -> html.Header:
             ]),
         ],
     )
+
+
+def demo_badge(lang: str) -> list:
+    """The demo says so on every page: its devices and values are invented."""
+    if not current_store().settings.demo:
+        return []
+    return [html.Span(t("demo_badge", lang), className="demo-badge",
+                      title=t("demo_badge_title", lang))]
 
 
 def user_box(lang: str) -> html.Div:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from data_access.rules_config import (
     Alarming,
@@ -78,12 +78,61 @@ class DeviceKind(BaseModel):
     interval_s: int = Field(gt=0)
     battery: bool = False
     metrics: dict[str, str] = Field(min_length=1)  # metric -> unit
+    profile: str | None = None  # the model this city uses for the kind (config/profiles/)
+
+
+class ProfileField(BaseModel):
+    """What one payload key of a vendor model is, and how it becomes a number of ours."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    metric: str | None = None  # the kind's metric it becomes
+    health: Literal["battery"] | None = None  # or the device's battery (%)
+    unit: str | None = None  # the unit the vendor sends, if the value does not say it
+    scale: float = 1.0  # value * scale + offset, before units are converted
+    offset: float = 0.0
+    states: dict[str, float] | None = None  # named states -> numbers (free: 0, occupied: 1)
+    volts: tuple[float, float] | None = None  # battery in volts: empty, full -> 0-100 %
+    fill_from_depth: bool = False  # a distance down to the waste -> fill % of the bin depth
+    no_value: list[str] = []  # what the device sends when it has no reading ("No Sensor")
+
+    @field_validator("states")
+    @classmethod
+    def _states_any_case(cls, states: dict[str, float] | None) -> dict[str, float] | None:
+        return {str(k).strip().lower(): v for k, v in states.items()} if states else states
+
+    @field_validator("no_value")
+    @classmethod
+    def _no_value_any_case(cls, words: list[str]) -> list[str]:
+        return [w.strip().lower() for w in words]
+
+    @model_validator(mode="after")
+    def _one_target(self) -> ProfileField:
+        if (self.metric is None) == (self.health is None):
+            raise ValueError("a field becomes either a metric or health: battery")
+        if self.volts is not None and self.health != "battery":
+            raise ValueError("volts: only the battery is read along a discharge range")
+        return self
+
+
+class DeviceProfile(BaseModel):
+    """One vendor model's payload, from the vendor's published format (config/profiles/)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    vendor: str
+    model: str
+    kinds: list[str] = Field(min_length=1)  # the kinds of ours this model can be
+    source: str  # where the payload format was published
+    fields: dict[str, ProfileField] = Field(min_length=1)  # payload key -> what it is
+    ignore: list[str] = []  # keys known and deliberately not kept (not "unmapped")
+    depth_m: float | None = None  # bins: the depth when the device has no depth_m of its own
 
 
 class Site(BaseModel):
     name: Text
     unit: str
     attrs: dict[str, float] = {}
+    profile: str | None = None  # the device's model, if not its kind's
 
 
 class InventoryLine(BaseModel):
@@ -110,6 +159,7 @@ class CityConfig(BaseModel):
     metric_names: dict[str, Text] = {}  # metric id -> what screens call it (metrics.yaml)
     # metric id -> (lowest, highest) a real reading can physically be (metrics.yaml `range`)
     metric_ranges: dict[str, tuple[float, float]] = {}
+    profiles: dict[str, DeviceProfile] = {}  # vendor models (config/profiles/*.yaml)
 
     @model_validator(mode="after")
     def _cross_check(self) -> CityConfig:
@@ -125,7 +175,11 @@ class CityConfig(BaseModel):
         for metric, (low, high) in self.metric_ranges.items():
             if not low < high:
                 raise ValueError(f"metrics.yaml: {metric}: range must be [lowest, highest]")
+        self._check_profiles()
         for line in self.inventory:
+            for site in line.sites:
+                if site.profile is not None and site.profile not in self.profiles:
+                    raise ValueError(f"inventory {line.kind}: unknown profile {site.profile}")
             if line.kind not in self.kinds:
                 raise ValueError(f"inventory: unknown kind {line.kind}")
             for unit in [*line.per_unit, *(s.unit for s in line.sites)]:
@@ -133,6 +187,20 @@ class CityConfig(BaseModel):
                     raise ValueError(f"inventory {line.kind}: unknown unit {unit}")
         self._check_rules(domain_ids)
         return self
+
+    def _check_profiles(self) -> None:
+        for kind in self.kinds.values():
+            if kind.profile is not None and kind.profile not in self.profiles:
+                raise ValueError(f"kind {kind.id}: unknown profile {kind.profile}")
+        for profile in self.profiles.values():
+            for kind_id in profile.kinds:
+                kind = self.kinds.get(kind_id)
+                if kind is None:
+                    raise ValueError(f"profile {profile.id}: unknown kind {kind_id}")
+                for key, spec in profile.fields.items():
+                    if spec.metric is not None and spec.metric not in kind.metrics:
+                        raise ValueError(f"profile {profile.id}: {key} -> {spec.metric}, "
+                                         f"which {kind_id} does not measure")
 
     def _check_rules(self, domain_ids: set[str]) -> None:
         rules = self.rules
@@ -162,7 +230,7 @@ class CityConfig(BaseModel):
         """This config with another rules.yaml, validated against the same kinds and units."""
         fields = {name: getattr(self, name) for name in ("city", "domains", "kinds",
                                                          "inventory", "metric_names",
-                                                         "metric_ranges")}
+                                                         "metric_ranges", "profiles")}
         return CityConfig.model_validate({**fields, "rules": raw_rules})
 
     @cached_property
@@ -216,7 +284,10 @@ def load_config(config_dir: Path) -> CityConfig:
     kinds = {k: {"id": k, **v} for k, v in _read(config_dir / "device_kinds.yaml").items()}
     names = config_dir / "metrics.yaml"  # optional: without it ids are shown made readable
     metrics = (_read(names) or {}) if names.exists() else {}
+    profiles = {p.stem: {"id": p.stem, **_read(p)}
+                for p in sorted((config_dir / "profiles").glob("*.yaml"))}
     return CityConfig(
+        profiles=profiles,
         metric_names={m: {k: v for k, v in spec.items() if k != "range"}
                       for m, spec in metrics.items()},
         metric_ranges={m: spec["range"] for m, spec in metrics.items() if "range" in spec},

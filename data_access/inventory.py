@@ -20,6 +20,7 @@ class DeviceSpec:
     lon: float
     connectivity: str
     attrs: dict[str, float] = field(default_factory=dict)
+    profile: str | None = None  # the vendor model, when not the kind's
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class _Slot:
     unit: str
     name: Text | None
     attrs: dict[str, float]
+    profile: str | None = None
 
 
 def point_in_polygon(lat: float, lon: float, polygon: list[tuple[float, float]]) -> bool:
@@ -58,7 +60,8 @@ def _base_slots(config: CityConfig) -> list[_Slot]:
     slots: list[_Slot] = []
     for line in config.inventory:
         for site in line.sites:
-            slots.append(_Slot(line.kind, site.unit, site.name, dict(site.attrs)))
+            slots.append(_Slot(line.kind, site.unit, site.name, dict(site.attrs),
+                               site.profile))
         index = 0
         for unit, count in line.per_unit.items():
             for _ in range(count):
@@ -109,6 +112,7 @@ def build_inventory(
                 lon=lon,
                 connectivity=kind.connectivity,
                 attrs=slot.attrs,
+                profile=slot.profile,
             )
         )
     return devices

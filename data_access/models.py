@@ -28,6 +28,10 @@ class Device(Base):
     lon: Mapped[float] = mapped_column(Float)
     connectivity: Mapped[str] = mapped_column(String(20))
     attrs: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The vendor model whose payloads it sends (config/profiles/); none: its kind's.
+    profile: Mapped[str | None] = mapped_column(String(80))
+    # LoRaWAN: 16 hex digits, upper case; the bridges find the device by it first.
+    dev_eui: Mapped[str | None] = mapped_column(String(16), index=True, unique=True)
 
 
 class Reading(Base):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from data_access.city_config import CityConfig
@@ -14,7 +14,7 @@ def device_row(d: DeviceSpec) -> dict:
     return {"id": d.id, "name_el": d.name.get("el", d.name.get("en", d.id)),
             "name_en": d.name.get("en", d.id), "kind": d.kind, "domain": d.domain,
             "unit": d.unit, "lat": d.lat, "lon": d.lon, "connectivity": d.connectivity,
-            "attrs": d.attrs}
+            "attrs": d.attrs, "profile": d.profile}
 
 
 def seed_devices(engine: Engine, config: CityConfig, total: int | None, seed: int) -> int:
@@ -37,3 +37,8 @@ def seed_devices(engine: Engine, config: CityConfig, total: int | None, seed: in
         for i in range(0, len(rows), 5000):
             conn.execute(stmt, rows[i:i + 5000])
     return len(rows)
+
+
+def device_count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(Device)).scalar_one()

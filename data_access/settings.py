@@ -43,6 +43,11 @@ class Settings:
     # Dash callbacks served at once per web process (threads); the alarm event streams
     # take none (serving/alarm_events.py).
     web_threads: int = 32
+    # The LoRaWAN network servers' MQTT broker (mqtt://user:password@host:1883, mqtts://
+    # for TLS); when set, `make run` bridges their uplinks too.
+    mqtt_url: str = ""
+    mqtt_ca: str = ""  # CA file for mqtts:// (empty: the system's)
+    mqtt_prefix: str = ""  # put before the network servers' own topics on that broker
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -73,6 +78,9 @@ class Settings:
             frame_ancestors=tuple(env.get("CITYOPS_FRAME_ANCESTORS", "").split()),
             first_view_devices=int(env.get("CITYOPS_FIRST_VIEW_DEVICES", "20000")),
             web_threads=int(env.get("CITYOPS_WEB_THREADS", "32")),
+            mqtt_url=env.get("CITYOPS_MQTT_URL", "").strip(),
+            mqtt_ca=env.get("CITYOPS_MQTT_CA", "").strip(),
+            mqtt_prefix=env.get("CITYOPS_MQTT_PREFIX", "").strip(),
             ingest_keys=tuple(k.strip() for k in env.get("CITYOPS_INGEST_KEYS", "").split(",")
                               if k.strip()),
         )

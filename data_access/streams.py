@@ -74,6 +74,21 @@ def deadletter(pipe, fields: dict, reason: str, detail: str, origin: str,
     pipe.hincrby(DEADLETTER_COUNT, reason, 1)
 
 
+UNMAPPED_COUNT = "cityops:unmapped:count"  # hash: device_id -> uplinks with unmapped keys
+UNMAPPED_SAMPLE = "cityops:unmapped:sample"  # hash: device_id -> JSON {key: value}, latest
+
+
+def note_unmapped(pipe, unmapped: dict[str, dict]) -> None:
+    """Queue on `pipe` the payload keys no profile maps, per device: counted, and the latest
+    of them kept as a sample (cut short) for whoever writes the device's profile."""
+    import orjson
+
+    for device_id, keys in unmapped.items():
+        pipe.hincrby(UNMAPPED_COUNT, device_id, 1)
+        sample = {str(k)[:64]: str(v)[:64] for k, v in list(keys.items())[:16]}
+        pipe.hset(UNMAPPED_SAMPLE, device_id, orjson.dumps(sample))
+
+
 KEPT_BYTES = 2048  # what a dead-letter entry keeps of each refused field
 KEPT_FIELDS = 32  # and of how many fields
 
@@ -202,4 +217,17 @@ def intake_health(redis) -> dict:
                      "lost": lost.get(stream, 0),
                      "recreated": sum(n for k, n in recreated.items()
                                       if k.startswith(stream + "|"))})
-    return {"streams": rows, "refused": counts(DEADLETTER_COUNT)}
+    return {"streams": rows, "refused": counts(DEADLETTER_COUNT),
+            "unmapped": unmapped_keys(redis)}
+
+
+def unmapped_keys(redis, limit: int = 20) -> list[dict]:
+    """The devices whose payloads carry keys no profile maps, most uplinks first: each with
+    how many uplinks and the latest such keys (what the profile still needs)."""
+    import orjson
+
+    counts = {_text(k): int(v) for k, v in redis.hgetall(UNMAPPED_COUNT).items()}
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    samples = redis.hmget(UNMAPPED_SAMPLE, [d for d, _ in top]) if top else []
+    return [{"device_id": d, "uplinks": n, "keys": sorted(orjson.loads(raw or b"{}"))}
+            for (d, n), raw in zip(top, samples, strict=True)]

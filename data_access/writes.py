@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import orjson
-from sqlalchemy import Connection, select, tuple_
+from sqlalchemy import Connection, func, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from data_access.db import as_utc
@@ -28,12 +29,21 @@ def reading_rows(batch: Sequence[Telemetry]) -> list[dict]:
 
 
 def newest_per_device(batch: Sequence[Telemetry]) -> dict[str, Telemetry]:
+    """Each device's newest state in the batch: a report carries only some metrics (a
+    partial uplink), so each metric keeps its newest value, and battery, RSSI and SNR
+    their newest reported one; time and source are the newest report's."""
     newest: dict[str, Telemetry] = {}
-    for t in batch:
+    for t in sorted(batch, key=lambda t: t.ts):  # stable: equal times keep stream order
         seen = newest.get(t.device_id)
-        if seen is None or t.ts >= seen.ts:
-            newest[t.device_id] = t
+        newest[t.device_id] = t if seen is None else replace(
+            t, values={**seen.values, **t.values},
+            battery=_newer(t.battery, seen.battery), rssi=_newer(t.rssi, seen.rssi),
+            snr=_newer(t.snr, seen.snr))
     return newest
+
+
+def _newer(value: float | None, before: float | None) -> float | None:
+    return before if value is None else value
 
 
 # PostgreSQL: two statements per batch, whatever its size, each column sent as one binary
@@ -50,13 +60,16 @@ _PG_STATE = """
                 %b::text[], %b::text[]) AS u(device_id, last_seen, battery, rssi, snr, source,
                                               latest)
     ON CONFLICT (device_id) DO UPDATE SET
-        last_seen = excluded.last_seen, battery = excluded.battery, rssi = excluded.rssi,
-        snr = excluded.snr, source = excluded.source, latest = excluded.latest
+        last_seen = excluded.last_seen, battery = coalesce(excluded.battery, s.battery),
+        rssi = coalesce(excluded.rssi, s.rssi), snr = coalesce(excluded.snr, s.snr),
+        source = excluded.source,
+        latest = (coalesce(s.latest::jsonb, '{}'::jsonb) || excluded.latest::jsonb)::json
     WHERE excluded.last_seen >= s.last_seen"""
 
 
 def write_telemetry(conn: Connection, batch: Sequence[Telemetry]) -> int:
-    """Insert readings (a replayed entry is ignored by the key) and move device state forward.
+    """Insert readings (a replayed entry is ignored by the key) and move device state forward
+    (merged: the metrics and battery a report does not carry keep their last value).
 
     Returns the number of reading rows offered. State only moves to a newer timestamp, so
     an old entry replayed after a crash cannot overwrite a fresher one. A reading whose key
@@ -64,13 +77,14 @@ def write_telemetry(conn: Connection, batch: Sequence[Telemetry]) -> int:
     """
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
         return _write_telemetry_pg(conn, batch)
-    rows = reading_rows(batch)
-    if not rows:
+    if not batch:
         return 0
-    inserted = conn.execute(_insert(conn, Reading.__table__).on_conflict_do_nothing(),
-                            rows).rowcount
-    if inserted < len(rows):
-        record_conflicts(conn, batch)
+    rows = reading_rows(batch)  # none for a battery-only report (a status event)
+    if rows:
+        inserted = conn.execute(_insert(conn, Reading.__table__).on_conflict_do_nothing(),
+                                rows).rowcount
+        if inserted < len(rows):
+            record_conflicts(conn, batch)
     state_rows = [
         {"device_id": t.device_id, "last_seen": t.ts, "battery": t.battery, "rssi": t.rssi,
          "snr": t.snr, "source": t.source, "latest": t.values}
@@ -78,10 +92,13 @@ def write_telemetry(conn: Connection, batch: Sequence[Telemetry]) -> int:
     ]
     table = DeviceState.__table__
     stmt = _insert(conn, table)
-    stmt = stmt.on_conflict_do_update(
+    stmt = stmt.on_conflict_do_update(  # a partial report merges: nothing is blanked
         index_elements=[table.c.device_id],
-        set_={c: stmt.excluded[c] for c in ("last_seen", "battery", "rssi", "snr", "source",
-                                            "latest")},
+        set_={"last_seen": stmt.excluded.last_seen, "source": stmt.excluded.source,
+              **{c: func.coalesce(stmt.excluded[c], table.c[c])
+                 for c in ("battery", "rssi", "snr")},
+              "latest": func.json_patch(func.coalesce(table.c.latest, "{}"),
+                                        stmt.excluded.latest)},
         where=stmt.excluded.last_seen >= table.c.last_seen,
     )
     conn.execute(stmt, state_rows)
@@ -99,11 +116,12 @@ def _write_telemetry_pg(conn: Connection, batch: Sequence[Telemetry]) -> int:
             metrics.append(metric)
             times.append(t.ts)
             values.append(value)
-    if not ids:
+    if not batch:
         return 0
-    inserted = conn.exec_driver_sql(_PG_READINGS, (ids, metrics, times, values)).rowcount
-    if inserted < len(ids):
-        record_conflicts(conn, batch)
+    if ids:
+        inserted = conn.exec_driver_sql(_PG_READINGS, (ids, metrics, times, values)).rowcount
+        if inserted < len(ids):
+            record_conflicts(conn, batch)
     newest = [t for _, t in sorted(newest_per_device(batch).items())]  # one lock order
     conn.exec_driver_sql(_PG_STATE, (
         [t.device_id for t in newest], [t.ts for t in newest], [t.battery for t in newest],

@@ -96,6 +96,13 @@ def _accept(r, raw: bytes):
                   else f"send 1 to {MAX_ITEMS} readings per request")
         _deadletter(r, raw, "bad_values", detail)
         return jsonify(error="bad_values", detail=detail), 400
+    envelopes = [i for i, item in enumerate(items) if _network_server(item)]
+    if envelopes:
+        name = _network_server(items[envelopes[0]])
+        detail = (f"items {envelopes[:10]} are {name} messages, not readings: let the network "
+                  f"server post them to {WEBHOOKS[name]} (its HTTP integration / webhook)")
+        _deadletter(r, raw, "bad_values", detail)
+        return jsonify(error="bad_values", detail=detail), 400
     entries = [to_entry(item) for item in items]
     large = [i for i, e in enumerate(entries) if streams.entry_bytes(e) > MAX_ENTRY_BYTES]
     if large:
@@ -103,9 +110,69 @@ def _accept(r, raw: bytes):
                   "is a few hundred; nothing of this request was accepted")
         _deadletter(r, orjson.dumps(items[large[0]]), "oversized", detail)
         return jsonify(error="oversized", detail=detail), 413
+    return _add(r, entries)
+
+
+def _add(r, entries: list[dict[str, str]]):
     streams.check_room(r, streams.TELEMETRY, len(entries))
     pipe = r.pipeline(transaction=True)  # all of the request or none of it
     for entry in entries:
         pipe.xadd(streams.TELEMETRY, entry)
     ids = [i.decode() for i in pipe.execute()]
     return jsonify(accepted=len(ids), ids=ids), 202
+
+
+# -- the network servers' own HTTP integrations (webhooks) ---------------------------------
+
+WEBHOOKS = {"ChirpStack": "/api/v1/lorawan/chirpstack", "The Things Stack": "/api/v1/lorawan/tts"}
+CHIRPSTACK_EVENTS = {"up": "/event/up", "status": "/event/status"}  # others: nothing to keep
+
+
+def _network_server(item: dict) -> str | None:
+    if "deviceInfo" in item or "applicationID" in item:
+        return "ChirpStack"
+    if "end_device_ids" in item or "uplink_message" in item:
+        return "The Things Stack"
+    return None
+
+
+@blueprint.post("/api/v1/lorawan/chirpstack")
+def chirpstack_webhook():
+    """ChirpStack v4's HTTP integration: `?event=up|status`, JSON or protobuf as its
+    marshaler says; other events (join, ack, log, ...) are answered 204 and not kept."""
+    event = request.args.get("event", "")
+    if event not in CHIRPSTACK_EVENTS:
+        return Response(status=204)
+    return _webhook(f"application/-/device/-{CHIRPSTACK_EVENTS[event]}", "chirpstack")
+
+
+@blueprint.post("/api/v1/lorawan/tts")
+def tts_webhook():
+    """The Things Stack v3 webhook, uplink messages (JSON)."""
+    return _webhook("v3/-/devices/-/up", "tts")
+
+
+def _webhook(topic: str, origin: str):
+    from ingest.lorawan import entry_for_topic
+
+    store = current_app.extensions["cityops"]
+    if (why := refusal(store.settings)) is not None:
+        return jsonify(error="unauthorized", detail=why), 401
+    if (request.content_length or 0) > MAX_BODY:
+        return jsonify(error="oversized", detail=f"body over {MAX_BODY} bytes"), 413
+    raw = request.get_data(cache=False)
+    r = store.redis
+    try:
+        try:
+            entry = entry_for_topic(topic, raw)
+        except Exception as exc:  # NotAnUplink, or a shape nobody foresaw
+            _deadletter(r, raw, "bad_uplink", f"{origin}: {exc}")
+            return jsonify(error="bad_uplink", detail=str(exc)), 400
+        if entry is None:
+            return Response(status=204)  # nothing to keep (a status without battery level)
+        if streams.entry_bytes(entry) > MAX_ENTRY_BYTES:
+            _deadletter(r, raw, "oversized", f"{origin}: uplink over {MAX_ENTRY_BYTES} bytes")
+            return jsonify(error="oversized", detail="uplink too large for a reading"), 413
+        return _add(r, [entry])
+    except (redis.RedisError, streams.Backlogged) as exc:
+        return _unavailable(exc)

@@ -1,8 +1,9 @@
-"""Translate LoRaWAN network-server uplinks (ChirpStack v4, The Things Stack v3) into
-telemetry stream entries. Pure functions; ingest/mqtt_source.py does the MQTT part.
+"""Translate LoRaWAN network-server messages (ChirpStack v4 uplinks and status events, in
+JSON or protobuf; The Things Stack v3 uplinks) into telemetry stream entries. Pure
+functions; ingest/mqtt_source.py does the MQTT part, ingest/http_source.py the webhooks.
 
-Convention: a device is registered in the network server under its CityOps device id
-(ChirpStack deviceName / TTS device_id); the DevEUI travels along as `dev_eui`.
+A device is found by its DevEUI (devices.dev_eui) when it is registered with one; else the
+network server's name for it (ChirpStack deviceName / TTS device_id) must be its CityOps id.
 """
 
 from __future__ import annotations
@@ -12,7 +13,18 @@ from typing import Any
 import orjson
 
 CHIRPSTACK_TOPIC = "application/+/device/+/event/up"
+CHIRPSTACK_STATUS_TOPIC = "application/+/device/+/event/status"  # battery level
+CHIRPSTACK_V3_TOPIC = "application/+/device/+/rx"  # heard only to say why it is refused
 TTS_TOPIC = "v3/+/devices/+/up"
+TOPICS = (CHIRPSTACK_TOPIC, CHIRPSTACK_STATUS_TOPIC, CHIRPSTACK_V3_TOPIC, TTS_TOPIC)
+V3_REFUSED = ("a ChirpStack v3 message (applicationID/devEUI at the top): CityOps reads "
+              "ChirpStack v4's events (deviceInfo, object); upgrade the network server or "
+              "send through its v4 MQTT integration")
+
+
+def topics(prefix: str = "") -> tuple[str, ...]:
+    """The topics to subscribe to, under the broker's prefix if it has one."""
+    return tuple(prefix + t for t in TOPICS)
 
 
 class NotAnUplink(ValueError):
@@ -33,25 +45,75 @@ def _best_radio(rx: Any) -> dict[str, str]:
 
 def _entry(device_id: Any, ts: Any, decoded: Any, rx: Any, source: str, dev_eui: Any) -> dict:
     if not isinstance(device_id, str) or not device_id:
-        raise NotAnUplink("no device name/id in the uplink")
+        if not dev_eui:
+            raise NotAnUplink("no device name/id and no DevEUI in the uplink")
+        device_id = str(dev_eui)  # found by its DevEUI, or refused as unknown, naming it
     if not isinstance(decoded, dict) or not decoded:
         raise NotAnUplink("uplink has no decoded payload (is a codec configured?)")
-    values = dict(decoded)
-    battery = values.pop("battery", None)
-    entry = {"device_id": device_id, "ts": str(ts or ""), "values": orjson.dumps(values).decode(),
+    # The decoded payload goes on as the vendor's codec made it: the ingest reads it through
+    # the device's profile (ingest/profiles.py), which knows the model's keys and units.
+    entry = {"device_id": device_id, "ts": str(ts or ""), "values": orjson.dumps(decoded).decode(),
              "source": source, **_best_radio(rx)}
-    if battery is not None:
-        entry["battery"] = str(battery)
     if dev_eui:
         entry["dev_eui"] = str(dev_eui)
     return entry
 
 
 def chirpstack_entry(payload: bytes) -> dict[str, str]:
-    msg = _json(payload)
+    msg = _chirpstack_message(payload, "UplinkEvent")
     info = _object(msg.get("deviceInfo"))
     return _entry(info.get("deviceName"), msg.get("time"), msg.get("object"), msg.get("rxInfo"),
                   "chirpstack", info.get("devEui"))
+
+
+def chirpstack_status_entry(payload: bytes) -> dict[str, str] | None:
+    """A ChirpStack v4 `status` event: the battery level (%) the device last told the
+    network server. None when it has none to tell (external power, level unavailable)."""
+    msg = _chirpstack_message(payload, "StatusEvent")
+    info = _object(msg.get("deviceInfo"))
+    level = msg.get("batteryLevel")
+    if msg.get("externalPowerSource") or msg.get("batteryLevelUnavailable") or not isinstance(
+            level, int | float):
+        return None
+    device_id, dev_eui = info.get("deviceName"), info.get("devEui")
+    if not device_id and not dev_eui:
+        raise NotAnUplink("no device name and no DevEUI in the status event")
+    entry = {"device_id": str(device_id or dev_eui), "ts": str(msg.get("time") or ""),
+             "values": "{}", "battery": str(level), "source": "chirpstack"}
+    if dev_eui:
+        entry["dev_eui"] = str(dev_eui)
+    return entry
+
+
+def _chirpstack_message(payload: bytes, event: str) -> dict:
+    """ChirpStack v4's JSON, or its protobuf (`json=false` in its MQTT integration), read
+    with ChirpStack's own published definitions into the same shape as the JSON."""
+    try:
+        msg = orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        msg = _from_protobuf(payload, event)
+    if not isinstance(msg, dict):
+        raise NotAnUplink("uplink is not a JSON object")
+    if "applicationID" in msg or "devEUI" in msg:
+        raise NotAnUplink(V3_REFUSED)
+    return msg
+
+
+def _from_protobuf(payload: bytes, event: str) -> dict:
+    from chirpstack_api import integration
+    from google.protobuf import json_format
+    from google.protobuf.message import DecodeError
+
+    message = getattr(integration, event)()
+    try:
+        message.ParseFromString(payload)
+    except DecodeError as exc:
+        raise NotAnUplink(f"neither JSON nor a ChirpStack v4 {event} in protobuf: "
+                          f"{exc}") from exc
+    found = json_format.MessageToDict(message)
+    if not found.get("deviceInfo"):
+        raise NotAnUplink(f"neither JSON nor a ChirpStack v4 {event} in protobuf")
+    return found
 
 
 def tts_entry(payload: bytes) -> dict[str, str]:
@@ -76,9 +138,18 @@ def _json(payload: bytes) -> dict:
     return msg
 
 
-def entry_for_topic(topic: str, payload: bytes) -> dict[str, str]:
-    if topic.startswith("application/") and topic.endswith("/event/up"):
-        return chirpstack_entry(payload)
+def entry_for_topic(topic: str, payload: bytes, prefix: str = "") -> dict[str, str] | None:
+    """The stream entry for one message, or None when it carries nothing to keep."""
+    if not topic.startswith(prefix):
+        raise NotAnUplink(f"topic {topic!r} is not under the prefix {prefix!r}")
+    topic = topic[len(prefix):]
+    if topic.startswith("application/"):
+        if topic.endswith("/event/up"):
+            return chirpstack_entry(payload)
+        if topic.endswith("/event/status"):
+            return chirpstack_status_entry(payload)
+        if topic.endswith("/rx"):
+            raise NotAnUplink(V3_REFUSED)
     if topic.startswith("v3/") and topic.endswith("/up"):
         return tts_entry(payload)
     raise NotAnUplink(f"not an uplink topic: {topic}")

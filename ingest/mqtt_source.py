@@ -18,12 +18,14 @@ import queue
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
 
 import paho.mqtt.client as mqtt
 import redis
 
 from data_access import streams
-from ingest.lorawan import CHIRPSTACK_TOPIC, TTS_TOPIC, entry_for_topic
+from ingest.lorawan import entry_for_topic
+from ingest.lorawan import topics as lorawan_topics
 from ingest.validation import MAX_ENTRY_BYTES
 
 log = logging.getLogger(__name__)
@@ -32,14 +34,16 @@ BATCH = 500  # uplinks written to Redis in one round trip
 RETRY_S = (0.2, 0.5, 1.0, 2.0, 5.0)  # waits between tries while Redis is away
 
 
-def queue_entry(pipe, topic: str, payload: bytes) -> bool:
+def queue_entry(pipe, topic: str, payload: bytes, prefix: str = "") -> bool:
     """Queue on `pipe` the stream entry of one uplink: True for telemetry, False when it
-    goes to the dead-letter stream (it could not be read)."""
+    goes to the dead-letter stream (it could not be read) or carries nothing to keep."""
     try:
-        entry = entry_for_topic(topic, payload)
+        entry = entry_for_topic(topic, payload, prefix)
     except Exception as exc:  # NotAnUplink, or a shape nobody foresaw: never kill the bridge
         streams.deadletter(pipe, {"topic": topic, "body": payload}, "bad_uplink",
                            str(exc), "mqtt")
+        return False
+    if entry is None:
         return False
     if (size := streams.entry_bytes(entry)) > MAX_ENTRY_BYTES:  # kept out of the stream
         streams.deadletter(pipe, {"topic": topic, "body": payload}, "oversized",
@@ -50,13 +54,13 @@ def queue_entry(pipe, topic: str, payload: bytes) -> bool:
     return True
 
 
-def store(r: redis.Redis, messages: Sequence[mqtt.MQTTMessage]) -> int:
+def store(r: redis.Redis, messages: Sequence[mqtt.MQTTMessage], prefix: str = "") -> int:
     """Write the uplinks to Redis in one transaction; raises redis.RedisError when Redis
     cannot take them, streams.Backlogged when the stream is full of unstored work (then
     none of them counts as stored). Returns how many were telemetry."""
     streams.check_room(r, streams.TELEMETRY, len(messages))
     pipe = r.pipeline(transaction=True)
-    telemetry = sum(queue_entry(pipe, m.topic, m.payload) for m in messages)
+    telemetry = sum(queue_entry(pipe, m.topic, m.payload, prefix) for m in messages)
     pipe.execute()
     return telemetry
 
@@ -68,6 +72,7 @@ class Bridge:
 
     r: redis.Redis
     stop: threading.Event
+    prefix: str = ""
     waiting: queue.Queue = field(default_factory=lambda: queue.Queue(MAX_WAITING))
 
     def on_message(self, _client, _userdata, msg: mqtt.MQTTMessage) -> None:
@@ -103,7 +108,7 @@ class Bridge:
         tries = 0
         while not self.stop.is_set():
             try:
-                store(self.r, batch)
+                store(self.r, batch, self.prefix)
                 if tries:
                     log.warning("mqtt: Redis is back; %d uplinks stored", len(batch))
                 return True
@@ -116,14 +121,49 @@ class Bridge:
         return False
 
 
-def run(r: redis.Redis, host: str, port: int, stop: threading.Event,
-        topics: tuple[str, ...] = (CHIRPSTACK_TOPIC, TTS_TOPIC),
+@dataclass(frozen=True)
+class Broker:
+    """Where the network server publishes, and how to sign in there (CITYOPS_MQTT_URL:
+    mqtt://user:password@host:1883, mqtts://... for TLS with CITYOPS_MQTT_CA as the CA
+    file; CITYOPS_MQTT_PREFIX before the network servers' own topics)."""
+
+    host: str = "127.0.0.1"
+    port: int = 1883
+    username: str | None = None
+    password: str | None = None
+    tls: bool = False
+    ca_file: str | None = None
+    prefix: str = ""
+
+    @classmethod
+    def from_url(cls, url: str, ca_file: str | None = None, prefix: str = "") -> Broker:
+        parts = urlsplit(url)
+        if parts.scheme not in ("mqtt", "mqtts"):
+            raise ValueError(f"CITYOPS_MQTT_URL must be mqtt:// or mqtts://, not {url!r}")
+        tls = parts.scheme == "mqtts"
+        return cls(parts.hostname or "127.0.0.1", parts.port or (8883 if tls else 1883),
+                   unquote(parts.username) if parts.username else None,
+                   unquote(parts.password) if parts.password else None, tls,
+                   ca_file or None, prefix)
+
+
+def run(r: redis.Redis, broker: Broker | str, port: int | None = None,
+        stop: threading.Event | None = None, topics: tuple[str, ...] | None = None,
         ready: threading.Event | None = None, client_id: str = "cityops-mqtt-1") -> None:
     """Subscribe (QoS 1, persistent session, so uplinks sent while we were down are kept by
-    the broker) until `stop`; reconnects by itself. Give each bridge its own client_id."""
+    the broker) until `stop`; reconnects by itself. Give each bridge its own client_id.
+    `broker` may be a host name (then `port`), for a broker without sign-in."""
+    if isinstance(broker, str):
+        broker = Broker(broker, port or 1883)
+    stop = stop or threading.Event()
+    topics = topics or lorawan_topics(broker.prefix)
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id,
                          clean_session=False, manual_ack=True)
-    bridge = Bridge(r, stop)
+    if broker.username:
+        client.username_pw_set(broker.username, broker.password)
+    if broker.tls:
+        client.tls_set(ca_certs=broker.ca_file)
+    bridge = Bridge(r, stop, broker.prefix)
 
     def on_connect(c, _userdata, _flags, reason, _props):
         if reason.is_failure:
@@ -143,7 +183,7 @@ def run(r: redis.Redis, host: str, port: int, stop: threading.Event,
     writer = threading.Thread(target=bridge.write, args=(client,), name="mqtt-writer",
                               daemon=True)
     writer.start()
-    client.connect_async(host, port)
+    client.connect_async(broker.host, broker.port)
     client.loop_start()
     stop.wait()
     writer.join(10)

@@ -26,19 +26,46 @@ from ingest.validation import Rejected, Telemetry, decode_fields, validate
 STATS = "cityops:ingest:stats"
 
 # Latest state only moves forward, also when several consumers share the stream and a
-# device's two reports land in different batches: compare with last_seen inside Redis.
-# ARGV: device_id, epoch seconds, latest JSON, device_id, ...
+# device's two reports land in different batches: compared inside Redis, per metric (and
+# battery, RSSI, SNR), each with its own time, so a partial report merges into the state and
+# blanks nothing, and an older report replayed late changes only what is older still.
+# ARGV: device_id, epoch seconds, report JSON, device_id, ...
 # Returns the devices whose state moved, so rules never judge a stale (replayed) reading.
 # The moved devices are logged under one new write number (streams.STATE_CHANGED), so web
 # processes re-read only them.
 FORWARD_ONLY_STATE = """
 local moved = {}
 for i = 1, #ARGV, 3 do
-  local seen = redis.call('HGET', KEYS[2], ARGV[i])
-  if (not seen) or tonumber(seen) <= tonumber(ARGV[i + 1]) then
-    redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
-    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2])
-    moved[#moved + 1] = ARGV[i]
+  local device, at = ARGV[i], tonumber(ARGV[i + 1])
+  local report = cjson.decode(ARGV[i + 2])
+  local raw = redis.call('HGET', KEYS[1], device)
+  local state = raw and cjson.decode(raw) or {}
+  local seen = tonumber(redis.call('HGET', KEYS[2], device) or '-1')
+  -- A state written before per-metric times: its time is the device's last report.
+  local before = (type(state.times) ~= 'table') and seen or -1
+  if type(state.values) ~= 'table' then state.values = {} end
+  if type(state.times) ~= 'table' then state.times = {} end
+  local changed = false
+  local function take(into, name, value)
+    local since = state.times[name] or before
+    if since <= at then
+      into[name] = value
+      state.times[name] = at
+      changed = true
+    end
+  end
+  for metric, value in pairs(report.values) do take(state.values, metric, value) end
+  for _, name in ipairs({'battery', 'rssi', 'snr'}) do
+    if report[name] ~= nil and report[name] ~= cjson.null then take(state, name, report[name]) end
+  end
+  if changed then
+    if seen <= at then
+      redis.call('HSET', KEYS[2], device, ARGV[i + 1])
+      state.ts = report.ts
+      state.source = report.source
+    end
+    redis.call('HSET', KEYS[1], device, cjson.encode(state))
+    moved[#moved + 1] = device
   end
 end
 if #moved > 0 then
@@ -84,11 +111,14 @@ class TelemetryConsumer(StreamConsumer):
     def process(self, entries: Sequence[Entry]) -> int:
         """Handle one batch end to end; returns how many reading rows were stored."""
         now = datetime.now(UTC)
-        self.directory.refresh_if_missing({_device_id(f) for _, f in entries})
+        self.directory.refresh_if_missing({_field(f, "device_id") for _, f in entries},
+                                          {_field(f, "dev_eui") for _, f in entries})
         good: list[tuple[bytes, dict, Telemetry]] = []
         bad: list[tuple[bytes, dict, Rejected]] = []
+        directory = self.directory
         for entry_id, fields in entries:
-            result = validate(fields, self.directory.metrics, now, self.config.metric_ranges)
+            result = validate(fields, directory.readers, now, self.config.metric_ranges,
+                              directory.by_eui)
             if isinstance(result, Rejected):
                 bad.append((entry_id, fields, result))
             else:
@@ -96,8 +126,9 @@ class TelemetryConsumer(StreamConsumer):
         stored, failed = self._store(good)
         bad.extend(failed)
         failed_ids = {f[0] for f in failed}
-        self._state_and_rules([g[2] for g in good if g[0] not in failed_ids])
-        self._finish(entries, bad, stored)
+        kept = [g for g in good if g[0] not in failed_ids]
+        self._state_and_rules([g[2] for g in kept])
+        self._finish(entries, bad, stored, kept)
         return stored
 
     def _store(self, good: list[tuple[bytes, dict, Telemetry]]) -> tuple[int, list]:
@@ -124,7 +155,7 @@ class TelemetryConsumer(StreamConsumer):
             clear_retired(self.r, retired, datetime.now(UTC).timestamp())
         run_batch(self.r, config, places, good, [d.decode() for d in moved], newest)
 
-    def _finish(self, entries: Sequence[Entry], bad: list, stored: int) -> None:
+    def _finish(self, entries: Sequence[Entry], bad: list, stored: int, good: list) -> None:
         """Dead-letter the refused entries and acknowledge the whole batch atomically."""
         pipe = self.r.pipeline(transaction=True)
         for entry_id, fields, reason in bad:
@@ -132,16 +163,18 @@ class TelemetryConsumer(StreamConsumer):
                                self.stream, entry_id.decode())
         pipe.hincrby(STATS, "readings", stored)
         pipe.hincrby(STATS, "entries", len(entries) - len(bad))
+        streams.note_unmapped(pipe, {t.device_id: t.unmapped for _, _, t in good
+                                     if t.unmapped})
         pipe.xack(streams.TELEMETRY, streams.INGEST_GROUP, *[e[0] for e in entries])
         pipe.execute()
 
 
-def _device_id(fields: dict) -> str:
-    raw = fields.get(b"device_id", fields.get("device_id", b""))
+def _field(fields: dict, name: str) -> str:
+    raw = fields.get(name.encode(), fields.get(name, b""))
     return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
 
 
 def _latest_json(t: Telemetry) -> bytes:
     return orjson.dumps({"ts": t.ts, "values": t.values, "battery": t.battery,
-                         "rssi": t.rssi, "snr": t.snr})
+                         "rssi": t.rssi, "snr": t.snr, "source": t.source})
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import orjson
+
+from data_access.device_eui import normalise_eui
+from ingest.profiles import PayloadError, PayloadReader, ReadPayload
 
 MAX_ENTRY_BYTES = 8 * 1024
 MAX_FUTURE = timedelta(minutes=5)
@@ -27,6 +30,7 @@ class Telemetry:
     rssi: float | None = None
     snr: float | None = None
     source: str | None = None
+    unmapped: dict[str, object] = field(default_factory=dict)  # payload keys nobody mapped
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,34 +96,50 @@ def _in_range(metric: str, value: float,
     return value
 
 
-def _values(raw: str, allowed: frozenset[str], device_id: str,
-            ranges: Mapping[str, tuple[float, float]]) -> dict[str, float]:
+def _payload(raw: str, reader: PayloadReader, device_id: str,
+             ranges: Mapping[str, tuple[float, float]]) -> ReadPayload:
     try:
         parsed = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise _Reject("not_json", f"values is not JSON: {exc}") from exc
     if not isinstance(parsed, dict) or not parsed:
         raise _Reject("bad_values", "values must be a non-empty JSON object of metric -> number")
-    values = {}
-    for metric, number in parsed.items():
-        if metric not in allowed:
-            raise _Reject("unknown_metric", f"{device_id} has no metric {metric!r}")
-        # orjson refuses NaN/Infinity literals, but "NaN" as a string would slip through float().
-        values[metric] = _in_range(metric, _number(metric, number), ranges)
-    return values
+    try:
+        read = reader.read(parsed)
+    except PayloadError as exc:
+        raise _Reject(exc.code, exc.detail) from exc
+    if not read.values and read.battery is None and read.no_reading:
+        said = ", ".join(f"{k} = {v!r}"[:60] for k, v in list(read.no_reading.items())[:4])
+        raise _Reject("no_reading", f"{device_id} sent no reading ({said})")
+    if not read.values and read.battery is None:
+        keys = ", ".join(repr(k)[:40] for k in list(read.unmapped)[:8])
+        raise _Reject("unknown_metric", f"{device_id} has no metric among {keys} (and its "
+                      "profile maps none of them)")
+    for metric, value in read.values.items():
+        _in_range(metric, value, ranges)
+    return read
+
+
+def _reader(known: PayloadReader | Collection[str]) -> PayloadReader:
+    """A device's reader; a bare set of metric names reads native payloads only."""
+    return known if isinstance(known, PayloadReader) else PayloadReader(
+        {m: "" for m in known})
 
 
 def validate(
     fields: Mapping,
-    metrics_by_device: Mapping[str, frozenset[str]],
+    readers: Mapping[str, PayloadReader | Collection[str]],
     now: datetime | None = None,
     ranges: Mapping[str, tuple[float, float]] | None = None,
+    by_eui: Mapping[str, str] | None = None,
 ) -> Telemetry | Rejected:
     """Telemetry if the entry is usable, else Rejected with the first reason found.
-    `ranges`: metric -> the lowest and highest value it can physically take."""
+    `readers`: device_id -> how its payloads are read (or just its metric names);
+    `ranges`: metric -> the lowest and highest value it can physically take;
+    `by_eui`: DevEUI -> device_id, which wins over the device_id the entry names."""
     try:
-        return _validate(decode_fields(fields), metrics_by_device, now or datetime.now(UTC),
-                         ranges or {})
+        return _validate(decode_fields(fields), readers, now or datetime.now(UTC),
+                         ranges or {}, by_eui or {})
     except _Reject as rej:
         return Rejected(rej.code, rej.detail)
     except Exception as exc:  # a case nobody foresaw must not stall the stream behind it
@@ -127,36 +147,42 @@ def validate(
 
 
 def _validate(
-    entry: dict[str, str], metrics_by_device: Mapping[str, frozenset[str]], now: datetime,
-    ranges: Mapping[str, tuple[float, float]],
+    entry: dict[str, str], readers: Mapping[str, PayloadReader | Collection[str]],
+    now: datetime, ranges: Mapping[str, tuple[float, float]], by_eui: Mapping[str, str],
 ) -> Telemetry:
     size = sum(len(k) + len(v) for k, v in entry.items())
     if size > MAX_ENTRY_BYTES:
         raise _Reject("oversized", f"entry is {size} bytes, limit {MAX_ENTRY_BYTES}")
-    missing = [f for f in ("device_id", "ts", "values") if not entry.get(f)]
+    device_id = by_eui.get(normalise_eui(entry.get("dev_eui")) or "") or entry.get("device_id")
+    # A status event ("values": "{}" and a battery level) carries the battery alone.
+    status_only = bool(entry.get("battery")) and entry.get("values") == "{}"
+    missing = [f for f, v in (("device_id", device_id), ("ts", entry.get("ts")),
+                              ("values", entry.get("values") or status_only)) if not v]
     if missing:
         raise _Reject("missing_field", f"missing field(s): {', '.join(missing)}")
-    device_id = entry["device_id"]
-    allowed = metrics_by_device.get(device_id)
-    if allowed is None:
-        raise _Reject("unknown_device", f"unknown device_id {device_id[:64]!r}")
+    known = readers.get(device_id)
+    if known is None:
+        eui = f" (DevEUI {entry['dev_eui'][:32]} not registered)" if entry.get("dev_eui") else ""
+        raise _Reject("unknown_device", f"unknown device_id {device_id[:64]!r}{eui}")
     ts = parse_ts(entry["ts"])
     if ts - now > MAX_FUTURE:
         raise _Reject("future_timestamp", f"ts {ts.isoformat()} is ahead of the server clock")
     if now - ts > MAX_AGE:
         raise _Reject("stale_timestamp", f"ts {ts.isoformat()} is more than "
                       f"{MAX_AGE.days} days old: not a live reading")
-    values = _values(entry["values"], allowed, device_id, ranges)
+    read = (ReadPayload({}) if status_only  # a status event: the battery alone
+            else _payload(entry["values"], _reader(known), device_id, ranges))
     extras = {f: _number(f, entry[f]) for f in OPTIONAL_NUMBERS if entry.get(f)}
-    battery = extras.get("battery")
+    battery = extras.get("battery", read.battery)
     if battery is not None and not 0 <= battery <= 100:
         raise _Reject("out_of_range", f"battery must be 0-100 %, got {battery}")
     return Telemetry(
         device_id=device_id,
         ts=ts,
-        values=values,
+        values=read.values,
         battery=battery,
         rssi=extras.get("rssi"),
         snr=extras.get("snr"),
         source=(entry.get("source") or "")[:40] or None,
+        unmapped=read.unmapped,
     )

@@ -54,6 +54,8 @@ ROUTES = {
     "access.logout": (None, STAFF),  # POST; checked in test_access.py
     "access.display_sign_in": (None, EVERYONE),  # checked in test_access.py
     "telemetry_http.post_telemetry": (None, EVERYONE),  # devices post; checked elsewhere
+    "telemetry_http.chirpstack_webhook": (None, EVERYONE),  # network servers post; by key
+    "telemetry_http.tts_webhook": (None, EVERYONE),
 }
 
 

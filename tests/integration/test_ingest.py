@@ -53,6 +53,33 @@ def test_an_older_entry_never_rolls_state_back(backend):
     assert reading_count(backend.engine) == 2  # the late reading is still history
 
 
+def test_a_partial_report_merges_into_the_state_and_blanks_nothing(backend):
+    """An uplink with some metrics (and no battery) updates those; the others and the
+    battery keep their last value, in Redis and in SQL, within one batch and across
+    batches. A late, older report changes only what it is newer for."""
+    consumer = TelemetryConsumer(backend.redis, backend.engine, backend.config, block_ms=10)
+    t0 = datetime.now(UTC) - timedelta(minutes=10)
+    send(backend.redis, telemetry(BIN, {"fill_level": 40.0, "temperature": 18.5}, t0,
+                                  battery=77))
+    consumer.step()
+    send(backend.redis,  # two partial reports in one batch, then one in the next
+         telemetry(BIN, {"temperature": 19.0}, t0 + timedelta(minutes=1)),
+         telemetry(BIN, {"fill_level": 45.0}, t0 + timedelta(minutes=2), rssi=-99))
+    consumer.step()
+    send(backend.redis, telemetry(BIN, {"temperature": 19.5}, t0 + timedelta(minutes=3)))
+    consumer.step()
+    send(backend.redis,  # late: older than the fill level the state holds
+         telemetry(BIN, {"fill_level": 5.0}, t0 + timedelta(seconds=30)))
+    consumer.step()
+    latest = orjson.loads(backend.redis.hget(streams.LATEST, BIN))
+    assert latest["values"] == {"fill_level": 45.0, "temperature": 19.5}
+    assert latest["battery"] == 77 and latest["rssi"] == -99
+    with Session(backend.engine) as session:
+        state = session.get(DeviceState, BIN)
+        assert state.latest == {"fill_level": 45.0, "temperature": 19.5}
+        assert state.battery == 77 and state.rssi == -99
+
+
 def test_bad_input_goes_to_the_deadletter_with_a_reason_and_good_input_survives(backend):
     consumer = TelemetryConsumer(backend.redis, backend.engine, backend.config, block_ms=10)
     bad = [

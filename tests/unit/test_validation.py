@@ -40,7 +40,7 @@ def test_epoch_milliseconds_are_accepted():
     [
         (entry(values="{not json"), "not_json"),
         (entry(values="[1, 2]"), "bad_values"),
-        (entry(values="{}"), "bad_values"),
+        (entry(values="{}", battery=None), "bad_values"),
         (entry(device_id="ghost-9"), "unknown_device"),
         (entry(values='{"fill_level": "NaN"}'), "non_numeric"),
         (entry(values='{"fill_level": "inf"}'), "non_numeric"),
@@ -103,3 +103,9 @@ def test_the_shipped_ranges_hold_every_metric_a_kind_measures(config):
     the simulator stays inside them)."""
     measured = {m for kind in config.kinds.values() for m in kind.metrics}
     assert measured == set(config.metric_ranges)
+
+
+def test_a_status_event_carries_the_battery_alone():
+    result = validate(entry(values="{}", battery="88.3"), KNOWN, NOW)
+    assert isinstance(result, Telemetry)
+    assert result.values == {} and result.battery == 88.3
