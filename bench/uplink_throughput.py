@@ -3,13 +3,13 @@ put on the stream straight (XADD), in one run.
 
 N ChirpStack v4 uplinks (the published envelope, tests/fixtures/lorawan/chirpstack_v4_up.json,
 carrying the Bosch TPS110 codec's decoded example, each for one of the demo city's parking
-sensors found by its DevEUI, each at its own time) are published with QoS 1 to a Mosquitto of
-the bench's own (a free port, no persistence), bridged by the real `ingest.mqtt_source` (acks
-after XADD) and drained by the real `TelemetryConsumer` (profile, validation, one SQL
-transaction per batch, latest state, rules). Timed: from the first publish to the last
-reading committed. Baseline: the bridge's own entries for the same uplinks, XADDed in
-pipelines of 500 and drained by the same consumer. Mosquitto is run twice: with its default
-`max_inflight_messages` (20 unacknowledged messages per client) and with 1,000.
+sensors found by its DevEUI, each at its own time) are published with QoS 1, by a process of
+their own, to a Mosquitto of the bench's own (a free port, no persistence), bridged by the
+real `ingest.mqtt_source` (acks after XADD) and drained by the real `TelemetryConsumer`
+(profile, validation, one SQL transaction per batch, latest state, rules). Timed: from the
+first publish to the last reading committed. Baseline: the bridge's own entries for the same
+uplinks, XADDed in pipelines of 500 and drained by the same consumer. Mosquitto is run twice:
+with its default `max_inflight_messages` (20 unacknowledged messages per client) and 1,000.
 
     .venv/bin/python -m bench.uplink_throughput                  # 20,000 uplinks
     .venv/bin/python -m bench.uplink_throughput --uplinks 5000   # quicker
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import multiprocessing
 import os
 import platform
 import shutil
@@ -140,6 +141,23 @@ def mosquitto(tmp: Path, inflight: int | None):
         proc.wait(10)
 
 
+def publish_all(port: int, bodies: list[bytes], go, done) -> None:
+    """The network server: a process of its own (it must not share the bridge's GIL)."""
+    sender = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"bench-ns-{port}")
+    sender.max_inflight_messages_set(1000)
+    sender.max_queued_messages_set(0)
+    sender.connect("127.0.0.1", port)
+    sender.loop_start()
+    go.wait()
+    last = None
+    for body in bodies:
+        last = sender.publish("application/17c82e96/device/0/event/up", body, qos=1)
+    last.wait_for_publish(600)
+    done.set()
+    sender.loop_stop()
+    sender.disconnect()
+
+
 def via_mqtt(r, engine, config, bodies: list[bytes], port: int) -> float:
     stop_bridge, ready = threading.Event(), threading.Event()
     bridge = threading.Thread(target=mqtt_source.run, daemon=True, args=(r, "127.0.0.1", port),
@@ -149,23 +167,19 @@ def via_mqtt(r, engine, config, bodies: list[bytes], port: int) -> float:
     if not ready.wait(30):
         raise RuntimeError("bridge did not subscribe")
     stop, thread = start_consumer(r, engine, config)
-    sender = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"bench-ns-{port}")
-    sender.max_inflight_messages_set(1000)
-    sender.max_queued_messages_set(0)
-    sender.connect("127.0.0.1", port)
-    sender.loop_start()
+    spawn = multiprocessing.get_context("spawn")
+    go, done = spawn.Event(), spawn.Event()
+    sender = spawn.Process(target=publish_all, args=(port, bodies, go, done))
+    sender.start()
     try:
-        topic = "application/17c82e96/device/{}/event/up"
+        time.sleep(2)  # the sender connected (its start is not what is measured)
         began = time.perf_counter()
-        last = None
-        for body in bodies:
-            last = sender.publish(topic.format("0"), body, qos=1)
-        last.wait_for_publish(600)
+        go.set()
         wait_committed(engine, len(bodies))
         return time.perf_counter() - began
     finally:
-        sender.loop_stop()
-        sender.disconnect()
+        done.wait(60)
+        sender.join(30)
         stop.set()
         stop_bridge.set()
         thread.join(10)
