@@ -166,20 +166,24 @@ async def load(port: int, headers: dict[str, str], clients: int, seconds: float,
 
 
 def serve(env: dict, port: int) -> subprocess.Popen:
+    return start_gunicorn(["-w", str(WORKERS), "-k", "gthread", "--threads", str(THREADS),
+                           "--keep-alive", str(KEEP_ALIVE_S), "app:server"], port, env)
+
+
+def start_gunicorn(arguments: list[str], port: int, env: dict, cwd: Path = ROOT,
+                   wait_s: float = 90) -> subprocess.Popen:
+    """gunicorn with `arguments` on 127.0.0.1:`port`, once it answers its sign-in page."""
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    proc = subprocess.Popen(
-        [gunicorn, "-w", str(WORKERS), "-k", "gthread", "--threads", str(THREADS),
-         "--keep-alive", str(KEEP_ALIVE_S), "-b", f"127.0.0.1:{port}", "--log-level",
-         "warning", "app:server"],
-        cwd=ROOT, env=env)
-    deadline = time.time() + 60
+    proc = subprocess.Popen([gunicorn, "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+                             *arguments], cwd=cwd, env=env)
+    deadline = time.time() + wait_s
     while time.time() < deadline:
         with contextlib.suppress(requests.RequestException):
             if requests.get(f"http://127.0.0.1:{port}/login", timeout=5).ok:
                 return proc
         time.sleep(0.5)
     proc.kill()
-    raise RuntimeError("gunicorn did not start")
+    raise RuntimeError(f"gunicorn {' '.join(arguments)} did not start")
 
 
 def run_mode(mode: str, env: dict, engine, clients: int, seconds: float,

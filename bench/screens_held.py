@@ -26,7 +26,6 @@ import asyncio
 import contextlib
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
@@ -39,7 +38,7 @@ import orjson
 import requests
 
 from bench.access_overhead import KPI_CALLBACK
-from bench.kpi_load import Connection, free_port, prepare
+from bench.kpi_load import Connection, free_port, prepare, start_gunicorn
 from bench.signin import signed_in_headers
 from data_access import streams
 from data_access.redis_conn import connect, redis_url, shutdown_embedded
@@ -180,19 +179,8 @@ def rss_mb(pid: int) -> float:
 
 
 def serve(setup: str, source: Path, env: dict, port: int) -> subprocess.Popen:
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    proc = subprocess.Popen(
-        [gunicorn, "-w", str(WORKERS), "--keep-alive", "10", "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "--backlog", "2048", *SETUPS[setup]],
-        cwd=source, env={**env, "PYTHONPATH": str(source)})
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        with contextlib.suppress(requests.RequestException):
-            if requests.get(f"http://127.0.0.1:{port}/login", timeout=5).ok:
-                return proc
-        time.sleep(0.5)
-    proc.kill()
-    raise RuntimeError(f"gunicorn ({setup}) did not start")
+    return start_gunicorn(["-w", str(WORKERS), "--keep-alive", "10", "--backlog", "2048",
+                           *SETUPS[setup]], port, {**env, "PYTHONPATH": str(source)}, source)
 
 
 def run_setup(setup: str, source: Path, env: dict, engine, settings: Settings, screens: int,

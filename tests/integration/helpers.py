@@ -105,3 +105,14 @@ def signed_in(client, store, role: str = "operator", domains: tuple[str, ...] = 
                                          "csrf_token": token})
     assert answer.status_code == 302, answer.text
     return client
+
+
+def broker_up() -> bool:
+    """Is the machine's MQTT broker (Mosquitto on 127.0.0.1:1883) there?"""
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 1883), timeout=0.5).close()
+        return True
+    except OSError:
+        return False

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import threading
 from datetime import UTC, datetime
 
@@ -14,18 +13,10 @@ import pytest
 from data_access import streams
 from ingest import mqtt_source
 from ingest.telemetry_consumer import TelemetryConsumer
-from tests.integration.helpers import RedisProcess, reading_count
+from tests.integration.helpers import RedisProcess, broker_up, reading_count
 
 
-def _broker_up() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 1883), timeout=0.5).close()
-        return True
-    except OSError:
-        return False
-
-
-@pytest.mark.skipif(not _broker_up(), reason="no MQTT broker on 127.0.0.1:1883 (server-only)")
+@pytest.mark.skipif(not broker_up(), reason="no MQTT broker on 127.0.0.1:1883 (server-only)")
 def test_uplink_over_mqtt_becomes_readings(sqlite_backend):
     b = sqlite_backend
     stop, ready = threading.Event(), threading.Event()
@@ -53,7 +44,7 @@ def test_uplink_over_mqtt_becomes_readings(sqlite_backend):
 
 
 @pytest.mark.faults
-@pytest.mark.skipif(not _broker_up(), reason="no MQTT broker on 127.0.0.1:1883 (server-only)")
+@pytest.mark.skipif(not broker_up(), reason="no MQTT broker on 127.0.0.1:1883 (server-only)")
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="no redis-server binary")
 def test_uplinks_sent_while_redis_is_away_are_not_acknowledged_and_not_lost(tmp_path,
                                                                             fault_report):

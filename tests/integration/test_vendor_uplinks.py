@@ -7,7 +7,6 @@ codec examples, the rest is as published."""
 
 from __future__ import annotations
 
-import socket
 import threading
 import uuid
 from datetime import UTC, datetime
@@ -25,6 +24,7 @@ from data_access import streams
 from data_access.models import DeviceState, Reading
 from ingest import mqtt_source
 from ingest.telemetry_consumer import TelemetryConsumer
+from tests.integration.helpers import broker_up
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lorawan"
 PARKING = "parking_space-chalkida-00001"  # kind default profile: Bosch TPS110
@@ -97,15 +97,7 @@ def check_stored(backend) -> None:
     assert state(backend, PARKING).latest == {"occupied": 1.0}  # the status blanked nothing
 
 
-def _broker_up() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 1883), timeout=0.5).close()
-        return True
-    except OSError:
-        return False
-
-
-@pytest.mark.skipif(not _broker_up(), reason="no MQTT broker on 127.0.0.1:1883 (server-only)")
+@pytest.mark.skipif(not broker_up(), reason="no MQTT broker on 127.0.0.1:1883 (server-only)")
 def test_published_uplinks_through_mosquitto_become_our_readings(registered):
     backend = registered
     prefix = f"cityops-test-{uuid.uuid4().hex[:8]}/"  # this test's own corner of the broker
