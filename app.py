@@ -46,7 +46,7 @@ from data_access.redis_conn import connect, redis_url, shutdown_embedded
 from data_access.seed import device_count
 from data_access.settings import ROOT, Settings
 from data_access.store import Store
-from ingest import http_source
+from ingest import http_source, intake_cli
 
 log = logging.getLogger("cityops")
 
@@ -147,6 +147,7 @@ def _demo_only(command: str) -> Store:
 def _register_cli(server: Flask) -> None:
     access_cli.register(server)
     device_cli.register(server)
+    intake_cli.register(server)
 
     @server.cli.command("db-upgrade")
     def db_upgrade() -> None:

@@ -220,7 +220,7 @@ class Store:
             "snr": latest.get("snr"),
             "values": {m: {"value": v, "unit": kind.metrics.get(m, ""),
                            "name": self.config.metric_name(m, lang)}
-                       for m, v in (latest.get("values") or {}).items()},
+                       for m, v in _kind_order(latest.get("values") or {}, kind.metrics)},
         }
 
     def search_devices(self, query: str, lang: str, limit: int = 20) -> pd.DataFrame:
@@ -451,3 +451,10 @@ class Store:
             "lang": lang,
             "tz": ZoneInfo(self.config.city.timezone),
         }
+
+
+def _kind_order(values: dict, metrics: dict) -> list[tuple[str, object]]:
+    """A device's latest values in its kind's order of metrics (the state merged in Redis
+    keeps no order of its own), then any others by name."""
+    rank = {m: i for i, m in enumerate(metrics)}
+    return sorted(values.items(), key=lambda mv: (rank.get(mv[0], len(rank)), mv[0]))

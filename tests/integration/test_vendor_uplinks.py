@@ -172,3 +172,30 @@ def test_unmapped_keys_are_counted_per_device_and_the_rest_stored(registered):
     # ... and shown to the admin (the Data intake card).
     assert streams.intake_health(backend.redis)["unmapped"] == [
         {"device_id": BIN, "uplinks": 1, "keys": ["tilt_alarm"]}]
+
+
+def test_refused_uplinks_are_sent_again_once_the_device_is_registered(backend):
+    """An uplink from a DevEUI nobody registered is refused (unknown_device, naming it);
+    once the integrator registers it, `flask deadletter resend` stores it: nothing lost,
+    nothing twice."""
+    from app import create_app
+    from ingest.lorawan import tts_entry
+
+    runner = create_app(backend.settings).server.test_cli_runner()
+    backend.redis.xadd(streams.TELEMETRY, tts_entry(orjson.dumps(tts_up())))
+    backend.redis.xadd(streams.TELEMETRY, {"device_id": BIN, "ts": now(), "values": "{oops"})
+    drain(backend)
+    assert stored(backend, BIN) == {}
+    listing = runner.invoke(args=["deadletter", "list", "--device", TTS_EUI])
+    assert "unknown_device" in listing.output and TTS_EUI in listing.output
+    assert "not_json" not in listing.output  # the search found only what was asked
+    registry.set_dev_eui(backend.engine, BIN, TTS_EUI)
+    registry.set_profile(backend.engine, backend.config, BIN, "milesight-em500-udl")
+    result = runner.invoke(args=["deadletter", "resend", "--reason", "unknown_device"])
+    assert "sent again: 1" in result.output, result.output
+    drain(backend)
+    assert stored(backend, BIN) == {"fill_level": 97.5}
+    reasons = [f[b"reason"] for _, f in backend.redis.xrange(streams.DEADLETTER)]
+    assert reasons == [b"not_json"]  # the other refusal stays where it was
+    again = runner.invoke(args=["deadletter", "resend", "--reason", "unknown_device"])
+    assert "sent again: 0" in again.output
