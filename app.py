@@ -23,6 +23,7 @@ from access.policy import CITY_VIEW, DEVICE_VIEW, DOMAIN_VIEW, OPS_VIEW, PUBLIC,
 from access.rules import Rule, callbacks_need, protect_route
 from callbacks import (
     admin,
+    admin_devices,
     alarm_console,
     alarm_push,
     city_page,
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     with callbacks_need(app, Rule(REPORTS, scope=("report-domain", "value"))):
         reports.register(app)
     admin.register(app)  # users and wall screens: USERS_ADMIN, declared inside
+    admin_devices.register(app)  # the city's devices: USERS_ADMIN, declared inside
     public_page.register(app)  # the citizens' view: public, declared inside
     open_data.register(app)  # open-data files and API: public, rate-limited, declared inside
     _register_cli(server)

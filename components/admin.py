@@ -93,7 +93,7 @@ ROW_THEME = GRID_THEME + (".withParams({rowHeight: 'max(44px, 2.4em)', headerHei
                           " cellHorizontalPadding: 10})")
 
 
-def _grid(id_: str, columns: list[tuple[str, str, int]], rows: list[dict], row_id: str,
+def grid(id_: str, columns: list[tuple[str, str, int]], rows: list[dict], row_id: str,
           empty: str, **options) -> dag.AgGrid:
     """A single-pick table in the control room's dark theme; a click picks a row. Columns
     share the width by the characters they usually hold, and a cell too narrow wraps rather
@@ -119,7 +119,7 @@ def _grid(id_: str, columns: list[tuple[str, str, int]], rows: list[dict], row_i
 
 
 def user_grid(rows: list[dict], lang: str) -> dag.AgGrid:
-    return _grid("admin-user-grid", [
+    return grid("admin-user-grid", [
         ("name", t("admin_col_name", lang), 12),
         ("full_name", t("admin_col_full_name", lang), 16),
         ("role", t("admin_col_role", lang), 13),
@@ -131,7 +131,7 @@ def user_grid(rows: list[dict], lang: str) -> dag.AgGrid:
 
 
 def token_grid(rows: list[dict], lang: str) -> dag.AgGrid:
-    return _grid("admin-token-grid", [
+    return grid("admin-token-grid", [
         ("name", t("admin_col_token", lang), 20),
         ("created_by", t("admin_col_created_by", lang), 12),
         ("created", t("admin_col_created", lang), 16),
@@ -142,7 +142,7 @@ def token_grid(rows: list[dict], lang: str) -> dag.AgGrid:
 
 
 # -- forms -----------------------------------------------------------------------------------
-def _field(label: str, control, for_id: str, hint: str | None = None) -> html.Div:
+def field(label: str, control, for_id: str, hint: str | None = None) -> html.Div:
     """A labelled control; its hint (id `<control>-hint`) may be rewritten by a callback."""
     parts = [html.Label(label, htmlFor=for_id, className="admin-label"), control]
     if hint is not None:
@@ -150,18 +150,18 @@ def _field(label: str, control, for_id: str, hint: str | None = None) -> html.Di
     return html.Div(parts, className="admin-field")
 
 
-def _text(id_: str, max_length: int, **kw) -> dcc.Input:
-    return dcc.Input(id=id_, type="text", maxLength=max_length, className="text-input",
+def text_input(id_: str, max_length: int, type_: str = "text", **kw) -> dcc.Input:
+    return dcc.Input(id=id_, type=type_, maxLength=max_length, className="text-input",
                      autoComplete="off", spellCheck=False, **kw)
 
 
 def _role_and_domains(prefix: str, config: CityConfig, lang: str, role: str | None) -> list:
     """The role, what it may do, and its domains (asked only of a department head)."""
     return [
-        _field(t("admin_role", lang), dcc.Dropdown(
+        field(t("admin_role", lang), dcc.Dropdown(
             id=f"admin-{prefix}-role", options=role_options(lang), value=role, clearable=False,
             searchable=False), f"admin-{prefix}-role", hint=role_hint(role, lang)),
-        _field(t("admin_domains", lang), dcc.Dropdown(
+        field(t("admin_domains", lang), dcc.Dropdown(
             id=f"admin-{prefix}-domains", options=domain_options(config, lang), value=[],
             multi=True, searchable=False, disabled=not domains_needed(role)),
             f"admin-{prefix}-domains", hint=domains_hint(role, lang)),
@@ -195,9 +195,9 @@ def new_user_form(config: CityConfig, lang: str) -> html.Section:
     return html.Section(className="admin-card", **{"aria-labelledby": "admin-new-title"},
                         children=[
         html.H2(t("admin_new_user", lang), id="admin-new-title", className="admin-card-title"),
-        _field(t("admin_name", lang), _text("admin-new-name", 40), "admin-new-name",
+        field(t("admin_name", lang), text_input("admin-new-name", 40), "admin-new-name",
                hint=t("admin_name_hint", lang)),
-        _field(t("admin_full_name", lang), _text("admin-new-fullname", 200),
+        field(t("admin_full_name", lang), text_input("admin-new-fullname", 200),
                "admin-new-fullname"),
         *_role_and_domains("new", config, lang, "operator"),
         html.Button(t("admin_create", lang), id="admin-new-create", className="btn btn-primary"),
@@ -213,7 +213,7 @@ def edit_user_form(config: CityConfig, lang: str) -> html.Section:
         html.H2(t("admin_edit_user", lang), id="admin-edit-title", className="admin-card-title"),
         html.Div(t("admin_edit_none", lang), id="admin-edit-who", className="admin-who"),
         html.Div(id="admin-edit-fields", className="admin-edit-fields", hidden=True, children=[
-            _field(t("admin_full_name", lang), _text("admin-edit-fullname", 200),
+            field(t("admin_full_name", lang), text_input("admin-edit-fullname", 200),
                    "admin-edit-fullname"),
             *_role_and_domains("edit", config, lang, None),
             html.Fieldset(className="admin-field admin-choice", children=[
@@ -239,7 +239,7 @@ def token_form(lang: str) -> html.Section:
     return html.Section(className="admin-card", **{"aria-labelledby": "admin-token-title"},
                         children=[
         html.H2(t("admin_new_token", lang), id="admin-token-title", className="admin-card-title"),
-        _field(t("admin_token_name", lang), _text("admin-token-name", 120), "admin-token-name"),
+        field(t("admin_token_name", lang), text_input("admin-token-name", 120), "admin-token-name"),
         html.Div(className="admin-buttons", children=[
             html.Button(t("admin_token_create", lang), id="admin-token-create",
                         className="btn btn-primary"),

@@ -114,9 +114,27 @@ def import_inventory(engine: Engine, config: CityConfig, path: Path) -> int:
     """Add or update the file's devices (by id); returns how many."""
     records = parse_inventory(path.read_text(encoding="utf-8-sig"), path.suffix)
     check(records, config)
-    rows = [_row(r, config) for r in records]
+    _upsert(engine, [_row(r, config) for r in records])
+    return len(records)
+
+
+def save_device(engine: Engine, config: CityConfig, fields: dict) -> DeviceRecord:
+    """Add a device, or change the one with this id (the admin page's form)."""
+    try:
+        record = DeviceRecord.model_validate(
+            {k: v for k, v in fields.items() if v not in (None, "")})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "device"
+        raise RegistryError(f"{where}: {first['msg']}") from exc
+    check([record], config)
+    _upsert(engine, [_row(record, config)])
+    return record
+
+
+def _upsert(engine: Engine, rows: list[dict]) -> None:
     if not rows:
-        return 0
+        return
     try:
         with engine.begin() as conn:
             dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
@@ -125,8 +143,7 @@ def import_inventory(engine: Engine, config: CityConfig, path: Path) -> int:
                 index_elements=["id"], set_={c: stmt.excluded[c] for c in rows[0] if c != "id"})
             conn.execute(stmt, rows)
     except IntegrityError as exc:
-        raise RegistryError("a DevEUI of the file is already another device's") from exc
-    return len(rows)
+        raise RegistryError("a DevEUI given is already another device's") from exc
 
 
 def _row(r: DeviceRecord, config: CityConfig) -> dict:
@@ -175,3 +192,12 @@ def retire(engine: Engine, device_id: str) -> None:
         conn.execute(delete(DeviceState).where(DeviceState.device_id == device_id))
         if not conn.execute(delete(Device).where(Device.id == device_id)).rowcount:
             raise RegistryError(f"no device {device_id!r}")
+
+
+def device_rows(engine: Engine) -> list[dict]:
+    """Every device as the admin's table shows it, by id."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(Device.id, Device.name_el, Device.name_en, Device.kind,
+                                   Device.unit, Device.lat, Device.lon, Device.profile,
+                                   Device.dev_eui).order_by(Device.id)).all()
+    return [dict(r._mapping) for r in rows]

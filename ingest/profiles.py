@@ -55,6 +55,10 @@ class PayloadReader:
         unmapped: dict[str, Any] = {}
         no_reading: dict[str, str] = {}
         for key, raw in payload.items():
+            if type(raw) in (int, float) and key in self.metrics and (
+                    self.profile is None or key not in self.profile.fields):
+                values[key] = _finite(key, float(raw))  # the usual case, kept quick
+                continue
             spec = self._spec(key)
             if spec is None:
                 if self.profile is None or key not in self.profile.ignore:
@@ -78,9 +82,9 @@ class PayloadReader:
         if self.profile is not None and key in self.profile.fields:
             return self.profile.fields[key]
         if key in self.metrics:  # a native payload: the key is the metric
-            return ProfileField(metric=key)
+            return _native(key)
         if key == BATTERY:
-            return ProfileField(health=BATTERY, unit="%")
+            return _BATTERY_PERCENT
         return None
 
     def _convert(self, key: str, raw: Any, spec: ProfileField) -> float:
@@ -118,9 +122,21 @@ def _number_and_unit(key: str, raw: Any, spec: ProfileField) -> tuple[float, str
     else:
         known = f" (known states: {', '.join(spec.states)})" if spec.states else ""
         raise PayloadError("non_numeric", f"{key} is not a number{known}: {str(raw)[:40]!r}")
+    return _finite(key, number), unit
+
+
+def _finite(key: str, number: float) -> float:
     if not math.isfinite(number):
-        raise PayloadError("non_numeric", f"{key} is not finite: {raw!r}")
-    return number, unit
+        raise PayloadError("non_numeric", f"{key} is not finite: {number!r}")
+    return number
+
+
+@cache
+def _native(metric: str) -> ProfileField:
+    return ProfileField(metric=metric)
+
+
+_BATTERY_PERCENT = ProfileField(health=BATTERY, unit="%")
 
 
 def convert(key: str, number: float, unit: str, target: str) -> float:

@@ -1,5 +1,6 @@
-"""Users and wall screens, for administrators: who may sign in with which role (and, for a
-department head, which domains), and the sign-in addresses of the control room's screens.
+"""Users, wall screens and devices, for administrators: who may sign in with which role
+(and, for a department head, which domains), the sign-in addresses of the control room's
+screens, the city's devices (position, kind, vendor profile, DevEUI) and the data intake.
 
 Laptop first (the admin's desk): the table of users beside the forms that change them,
 then the screens. A new password or screen address is shown once, in the form that made it.
@@ -22,11 +23,13 @@ from components.admin import (
     user_grid,
     user_rows,
 )
+from components.admin_devices import device_form, device_grid, device_search, device_table_rows
 from components.display_mode import resolve_mode
 from components.i18n import resolve_language, t
 from components.shell import page_shell
 from data_access import streams
 from data_access.app_context import current_store
+from data_access.device_registry import device_rows
 
 dash.register_page(__name__, path="/admin", name="Admin", order=9,
                    nav_label={"el": t("nav_admin", "el"), "en": t("nav_admin", "en")},
@@ -70,6 +73,21 @@ def tokens_section(store, lang: str) -> html.Div:
     ])
 
 
+def devices_section(store, lang: str) -> html.Div:
+    rows = device_table_rows(device_rows(store.engine), store.config, lang)
+    return html.Div(className="admin-block", children=[
+        html.Section(className="admin-table", **{"aria-labelledby": "admin-devices-title"},
+                     children=[
+            html.H2(t("admin_devices", lang), id="admin-devices-title",
+                    className="admin-card-title"),
+            html.P(t("admin_devices_hint", lang), className="admin-hint"),
+            device_search(lang),
+            html.Div(device_grid(rows, lang), className="admin-grid-wrap admin-device-wrap"),
+        ]),
+        html.Div(className="admin-side", children=[device_form(store.config, lang)]),
+    ])
+
+
 def layout(lang: str | None = None, mode: str | None = None, **_query) -> html.Div:
     store = current_store()
     config = store.config
@@ -78,6 +96,7 @@ def layout(lang: str | None = None, mode: str | None = None, **_query) -> html.D
         html.H1(t("admin_title", lang), className="page-title"),
         html.Div(className="admin-page", children=[
             users_section(store, lang), tokens_section(store, lang),
+            devices_section(store, lang),
             intake_table(streams.intake_health(store.redis), lang)]),
         dcc.Store(id="admin-edit-target"),
         dcc.Store(id="admin-token-id"),

@@ -115,6 +115,57 @@ def test_create_a_user_then_the_page_at_every_size(admin_page, open_page):
     assert page.errors == []
 
 
+def test_a_device_added_changed_and_retired_in_the_form(admin_page, open_page):
+    """An integrator's path in the browser: a real device with its position, model and
+    DevEUI; a wrong DevEUI refused, saying why, with what was typed kept; the device picked
+    in the table fills the form; retiring asks first."""
+    from data_access.models import Device
+
+    engine = admin_page["store"].engine
+    page = open_admin(open_page, admin_page)
+    form = page.locator("#admin-dev-title")
+    form.scroll_into_view_if_needed()
+    page.locator("#admin-dev-id").fill("test-gauge-1")
+    page.locator("#admin-dev-name-en").fill("Lilas gauge, new bridge")
+    pick(page, "admin-dev-kind", "Hydro-meteorological station")
+    pick(page, "admin-dev-unit", "Lilantio")
+    page.locator("#admin-dev-lat").fill("38.4201")
+    page.locator("#admin-dev-lon").fill("23.6507")
+    pick(page, "admin-dev-profile", "Milesight EM500-SWL")
+    page.locator("#admin-dev-eui").fill("24E1-2471-3B42-0199x")
+    page.locator("#admin-dev-save").click()
+    error = page.locator("#admin-dev-msg[role=alert].form-error")
+    expect(error).to_contain_text("not 16 hex digits")
+    expect(page.locator("#admin-dev-name-en")).to_have_value("Lilas gauge, new bridge")
+    page.locator("#admin-dev-eui").fill("24E1-2471-3B42-0199")
+    page.locator("#admin-dev-save").click()
+    expect(page.locator("#admin-dev-msg")).to_have_text("Device test-gauge-1 saved.")
+    row = page.locator(".admin-device-grid .ag-row", has_text="test-gauge-1")
+    with engine.connect() as conn:
+        stored = conn.execute(Device.__table__.select().where(
+            Device.id == "test-gauge-1")).one()
+    assert (stored.kind, stored.unit, stored.profile, stored.dev_eui) == (
+        "hydro_station", "lilantio", "milesight-em500-swl", "24E124713B420199")
+    assert (stored.lat, stored.lon) == (38.4201, 23.6507)
+    page.locator("#admin-dev-id").fill("")  # the table fills the form again
+    page.locator("#admin-dev-search").fill("gauge-1")
+    page.locator("#admin-dev-search").press("Enter")
+    expect(page.locator(".admin-device-grid .ag-row")).to_have_count(1)
+    page.locator(".admin-device-grid .ag-row", has_text="test-gauge-1").click()
+    expect(page.locator("#admin-dev-id")).to_have_value("test-gauge-1")
+    expect(page.locator("#admin-dev-eui")).to_have_value("24E124713B420199")
+    expect(row).to_contain_text("Milesight EM500-SWL")  # the model, by its name
+    page.screenshot(path=str(ARTIFACTS / "admin-devices.png"), full_page=True)
+    assert contrast_failures(page) == []
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.locator("#admin-dev-retire").click()
+    expect(page.locator("#admin-dev-msg")).to_have_text("Device test-gauge-1 retired.")
+    assert asked and "test-gauge-1" in asked[0]
+    expect(page.locator(".admin-device-grid .ag-row", has_text="test-gauge-1")).to_have_count(0)
+    assert page.errors == []
+
+
 @pytest.mark.parametrize(("size", "mode", "lang"), [("wall-4k", "wall", "en"),
                                                     ("tablet-portrait", "tablet", "el")])
 def test_the_page_in_the_wall_and_tablet_modes(admin_page, open_page, size, mode, lang):
