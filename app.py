@@ -122,7 +122,6 @@ def _seed(store: Store, total: int | None) -> int:
     from data_access.seed import seed_devices
 
     n = seed_devices(store.engine, store.config, total, store.settings.seed)
-    cache.clear()
     store.forget_devices()
     return n
 

@@ -12,7 +12,6 @@ from components.admin_devices import KIND_DEFAULT, device_table_rows, profile_op
 from components.i18n import t
 from data_access import device_registry as registry
 from data_access.app_context import current_store
-from data_access.cache import cache
 
 FORM = ("admin-dev-id", "admin-dev-name-el", "admin-dev-name-en", "admin-dev-kind",
         "admin-dev-unit", "admin-dev-lat", "admin-dev-lon", "admin-dev-profile",
@@ -50,12 +49,6 @@ def retire(device_id: str | None) -> tuple[bool, str]:
 def _rows(lang: str) -> list[dict]:
     store = current_store()
     return device_table_rows(registry.device_rows(store.engine), store.config, lang)
-
-
-def _changed() -> None:
-    """Pages and the map read the new device set (ingest workers reload by themselves)."""
-    cache.clear()
-    current_store().forget_devices()
 
 
 def register(app) -> None:
@@ -126,5 +119,5 @@ def _register(app) -> None:
             key = "admin_dev_retired"
         if not done:
             return t("admin_dev_refused", lang, why=said), "form-msg form-error", no_update
-        _changed()
+        current_store().forget_devices()  # ingest workers reload by themselves
         return t(key, lang, id=said), "form-msg form-ok", _rows(lang)

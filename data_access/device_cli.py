@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import orjson
 from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
@@ -21,13 +20,6 @@ from data_access.models import Device
 def register(server: Flask) -> None:
     group = AppGroup("devices", help="The city's own devices.")
 
-    def forget() -> None:
-        """Pages and the map re-read the device set (ingest workers reload by themselves)."""
-        from data_access.cache import cache
-
-        cache.clear()
-        current_store().forget_devices()
-
     @group.command("import")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def import_file(path: Path) -> None:
@@ -38,7 +30,7 @@ def register(server: Flask) -> None:
             n = registry.import_inventory(store.engine, store.config, path)
         except registry.RegistryError as err:
             raise click.ClickException(f"nothing imported: {err}") from err
-        forget()
+        current_store().forget_devices()  # ingest workers reload by themselves
         click.echo(f"imported {n} devices from {path}")
 
     @group.command("set-eui")
@@ -51,7 +43,7 @@ def register(server: Flask) -> None:
                                        None if dev_eui == "-" else dev_eui)
         except registry.RegistryError as err:
             raise click.ClickException(str(err)) from err
-        forget()
+        current_store().forget_devices()  # ingest workers reload by themselves
         click.echo(f"{device_id}: DevEUI {eui or 'none'}")
 
     @group.command("set-profile")
@@ -75,28 +67,27 @@ def register(server: Flask) -> None:
             registry.retire(current_store().engine, device_id)
         except registry.RegistryError as err:
             raise click.ClickException(str(err)) from err
-        forget()
+        current_store().forget_devices()  # ingest workers reload by themselves
         click.echo(f"retired {device_id}")
 
     @group.command("list")
-    @click.option("--unmapped", is_flag=True, help="Only devices sending unmapped keys.")
-    def list_devices(unmapped: bool) -> None:
+    @click.option("--unmapped", "only_unmapped", is_flag=True,
+                  help="Only devices sending unmapped keys.")
+    def list_devices(only_unmapped: bool) -> None:
         """Each device with its kind, profile and DevEUI, and unmapped payload keys."""
         store = current_store()
-        counts = store.redis.hgetall(streams.UNMAPPED_COUNT)
-        samples = store.redis.hgetall(streams.UNMAPPED_SAMPLE)
+        unmapped = {u["device_id"]: u for u in streams.unmapped_keys(store.redis, limit=None)}
         with store.engine.connect() as conn:
             rows = conn.execute(select(Device.id, Device.kind, Device.profile,
                                        Device.dev_eui).order_by(Device.id)).all()
         for r in rows:
-            key = r.id.encode()
-            if unmapped and key not in counts:
+            sent = unmapped.get(r.id)
+            if only_unmapped and sent is None:
                 continue
             profile = r.profile or store.config.kinds[r.kind].profile or "-"
             line = f"{r.id:34} {r.kind:18} {profile:22} {r.dev_eui or '-':16}"
-            if key in counts:
-                keys = ", ".join(orjson.loads(samples.get(key, b"{}")))
-                line += f"  unmapped in {int(counts[key])} uplinks: {keys}"
+            if sent is not None:
+                line += f"  unmapped in {sent['uplinks']} uplinks: {', '.join(sent['keys'])}"
             click.echo(line)
 
     server.cli.add_command(group)

@@ -92,10 +92,8 @@ def check(records: list[DeviceRecord], config: CityConfig) -> None:
             problems.append(f"{r.id}: unknown kind {r.kind!r}")
         if r.unit not in config.unit_by_id:
             problems.append(f"{r.id}: unknown municipal unit {r.unit!r}")
-        if r.profile is not None and r.profile not in config.profiles:
-            problems.append(f"{r.id}: unknown profile {r.profile!r} (config/profiles/)")
-        elif r.profile is not None and r.kind not in config.profiles[r.profile].kinds:
-            problems.append(f"{r.id}: profile {r.profile} is not for a {r.kind}")
+        if (why := profile_problem(config, r.kind, r.profile)) is not None:
+            problems.append(f"{r.id}: {why}")
         if r.dev_eui is not None:
             eui = normalise_eui(r.dev_eui)
             if eui is None:
@@ -108,6 +106,18 @@ def check(records: list[DeviceRecord], config: CityConfig) -> None:
         seen_ids.add(r.id)
     if problems:
         raise RegistryError("; ".join(problems[:10]))
+
+
+def profile_problem(config: CityConfig, kind: str, profile: str | None) -> str | None:
+    """Why a device of `kind` cannot be of the vendor model `profile` (None: it can)."""
+    if profile is None:
+        return None
+    if profile not in config.profiles:
+        return (f"unknown profile {profile!r} (config/profiles/: "
+                f"{', '.join(sorted(config.profiles))})")
+    if kind not in config.profiles[profile].kinds:
+        return f"profile {profile} is not for a {kind}"
+    return None
 
 
 def import_inventory(engine: Engine, config: CityConfig, path: Path) -> int:
@@ -177,12 +187,8 @@ def set_profile(engine: Engine, config: CityConfig, device_id: str,
         kind = conn.execute(select(Device.kind).where(Device.id == device_id)).scalar()
         if kind is None:
             raise RegistryError(f"no device {device_id!r}")
-        if profile is not None:
-            if profile not in config.profiles:
-                raise RegistryError(f"unknown profile {profile!r}; known: "
-                                    f"{', '.join(sorted(config.profiles))}")
-            if kind not in config.profiles[profile].kinds:
-                raise RegistryError(f"profile {profile} is not for a {kind}")
+        if (why := profile_problem(config, kind, profile)) is not None:
+            raise RegistryError(why)
         conn.execute(update(Device).where(Device.id == device_id).values(profile=profile))
 
 

@@ -121,8 +121,10 @@ class Store:
         return frame
 
     def forget_devices(self) -> None:
-        """After a re-seed in this process."""
+        """The device set changed (a seed, an import, the admin page): drop what this process
+        and the shared cache hold of the old one."""
         self._devices = None
+        cache.clear()
 
     def device_index(self, devices: pd.DataFrame) -> DeviceIndex:
         """The DeviceIndex of this very device frame (made again when the frame is new)."""

@@ -221,7 +221,7 @@ def intake_health(redis) -> dict:
             "unmapped": unmapped_keys(redis)}
 
 
-def unmapped_keys(redis, limit: int = 20) -> list[dict]:
+def unmapped_keys(redis, limit: int | None = 20) -> list[dict]:
     """The devices whose payloads carry keys no profile maps, most uplinks first: each with
     how many uplinks and the latest such keys (what the profile still needs)."""
     import orjson

@@ -11,12 +11,15 @@ nothing of the request was accepted.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
+from typing import Any
 
 import orjson
 import redis
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from data_access import streams
+from ingest.lorawan import Refused, uplink_entry
 from ingest.validation import MAX_ENTRY_BYTES
 
 MAX_BODY = 1024 * 1024
@@ -70,15 +73,19 @@ def refusal(settings) -> str | None:
 
 @blueprint.post("/api/v1/telemetry")
 def post_telemetry():
+    return _received(_accept)
+
+
+def _received(accept: Callable[[redis.Redis, bytes], Any]):
+    """A sender's request, as every telemetry route admits it (its key, its size) and
+    answers when Redis cannot take it; `accept` turns the body into stream entries."""
     store = current_app.extensions["cityops"]
     if (why := refusal(store.settings)) is not None:
         return jsonify(error="unauthorized", detail=why), 401
-    r = store.redis
     if (request.content_length or 0) > MAX_BODY:
         return jsonify(error="oversized", detail=f"body over {MAX_BODY} bytes"), 413
-    raw = request.get_data(cache=False)
     try:
-        return _accept(r, raw)
+        return accept(store.redis, request.get_data(cache=False))
     except (redis.RedisError, streams.Backlogged) as exc:
         return _unavailable(exc)
 
@@ -143,36 +150,23 @@ def chirpstack_webhook():
     event = request.args.get("event", "")
     if event not in CHIRPSTACK_EVENTS:
         return Response(status=204)
-    return _webhook(f"application/-/device/-{CHIRPSTACK_EVENTS[event]}", "chirpstack")
+    topic = f"application/-/device/-{CHIRPSTACK_EVENTS[event]}"
+    return _received(lambda r, raw: _uplink(r, raw, topic, "chirpstack"))
 
 
 @blueprint.post("/api/v1/lorawan/tts")
 def tts_webhook():
     """The Things Stack v3 webhook, uplink messages (JSON)."""
-    return _webhook("v3/-/devices/-/up", "tts")
+    return _received(lambda r, raw: _uplink(r, raw, "v3/-/devices/-/up", "tts"))
 
 
-def _webhook(topic: str, origin: str):
-    from ingest.lorawan import entry_for_topic
-
-    store = current_app.extensions["cityops"]
-    if (why := refusal(store.settings)) is not None:
-        return jsonify(error="unauthorized", detail=why), 401
-    if (request.content_length or 0) > MAX_BODY:
-        return jsonify(error="oversized", detail=f"body over {MAX_BODY} bytes"), 413
-    raw = request.get_data(cache=False)
-    r = store.redis
-    try:
-        try:
-            entry = entry_for_topic(topic, raw)
-        except Exception as exc:  # NotAnUplink, or a shape nobody foresaw
-            _deadletter(r, raw, "bad_uplink", f"{origin}: {exc}")
-            return jsonify(error="bad_uplink", detail=str(exc)), 400
-        if entry is None:
-            return Response(status=204)  # nothing to keep (a status without battery level)
-        if streams.entry_bytes(entry) > MAX_ENTRY_BYTES:
-            _deadletter(r, raw, "oversized", f"{origin}: uplink over {MAX_ENTRY_BYTES} bytes")
-            return jsonify(error="oversized", detail="uplink too large for a reading"), 413
-        return _add(r, [entry])
-    except (redis.RedisError, streams.Backlogged) as exc:
-        return _unavailable(exc)
+def _uplink(r, raw: bytes, topic: str, origin: str):
+    """A network server's message, read as the MQTT bridge reads it (ingest/lorawan.py)."""
+    entry = uplink_entry(topic, raw)
+    if isinstance(entry, Refused):
+        _deadletter(r, raw, entry.reason, f"{origin}: {entry.detail}")
+        return jsonify(error=entry.reason, detail=entry.detail), (
+            413 if entry.reason == "oversized" else 400)
+    if entry is None:
+        return Response(status=204)  # nothing to keep (a status without battery level)
+    return _add(r, [entry])

@@ -8,9 +8,13 @@ network server's name for it (ChirpStack deviceName / TTS device_id) must be its
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
+
+from data_access.streams import entry_bytes
+from ingest.validation import MAX_ENTRY_BYTES
 
 CHIRPSTACK_TOPIC = "application/+/device/+/event/up"
 CHIRPSTACK_STATUS_TOPIC = "application/+/device/+/event/status"  # battery level
@@ -136,6 +140,28 @@ def _json(payload: bytes) -> dict:
     if not isinstance(msg, dict):
         raise NotAnUplink("uplink is not a JSON object")
     return msg
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Why a network server's message cannot become a stream entry: the dead-letter reason
+    and a sentence."""
+
+    reason: str
+    detail: str
+
+
+def uplink_entry(topic: str, payload: bytes, prefix: str = "") -> dict[str, str] | Refused | None:
+    """One message as the MQTT bridge and the webhooks take it: its stream entry, Refused,
+    or None when it carries nothing to keep."""
+    try:
+        entry = entry_for_topic(topic, payload, prefix)
+    except Exception as exc:  # NotAnUplink, or a shape nobody foresaw: never kill a source
+        return Refused("bad_uplink", str(exc))
+    if entry is not None and (size := entry_bytes(entry)) > MAX_ENTRY_BYTES:
+        return Refused("oversized", f"uplink makes an entry of {size} bytes, limit "
+                       f"{MAX_ENTRY_BYTES}")
+    return entry
 
 
 def entry_for_topic(topic: str, payload: bytes, prefix: str = "") -> dict[str, str] | None:

@@ -24,9 +24,8 @@ import paho.mqtt.client as mqtt
 import redis
 
 from data_access import streams
-from ingest.lorawan import entry_for_topic
+from ingest.lorawan import Refused, uplink_entry
 from ingest.lorawan import topics as lorawan_topics
-from ingest.validation import MAX_ENTRY_BYTES
 
 log = logging.getLogger(__name__)
 MAX_WAITING = 1000  # received, not yet in the stream; beyond this the broker holds them
@@ -37,18 +36,12 @@ RETRY_S = (0.2, 0.5, 1.0, 2.0, 5.0)  # waits between tries while Redis is away
 def queue_entry(pipe, topic: str, payload: bytes, prefix: str = "") -> bool:
     """Queue on `pipe` the stream entry of one uplink: True for telemetry, False when it
     goes to the dead-letter stream (it could not be read) or carries nothing to keep."""
-    try:
-        entry = entry_for_topic(topic, payload, prefix)
-    except Exception as exc:  # NotAnUplink, or a shape nobody foresaw: never kill the bridge
-        streams.deadletter(pipe, {"topic": topic, "body": payload}, "bad_uplink",
-                           str(exc), "mqtt")
+    entry = uplink_entry(topic, payload, prefix)
+    if isinstance(entry, Refused):  # kept out of the stream, with why
+        streams.deadletter(pipe, {"topic": topic, "body": payload}, entry.reason, entry.detail,
+                           "mqtt")
         return False
     if entry is None:
-        return False
-    if (size := streams.entry_bytes(entry)) > MAX_ENTRY_BYTES:  # kept out of the stream
-        streams.deadletter(pipe, {"topic": topic, "body": payload}, "oversized",
-                           f"uplink makes an entry of {size} bytes, limit {MAX_ENTRY_BYTES}",
-                           "mqtt")
         return False
     pipe.xadd(streams.TELEMETRY, entry)
     return True

@@ -41,6 +41,7 @@ def original_entry(dead: dict[str, str]) -> dict[str, str] | None:
 def matching(r: redis.Redis, reason: str | None = None,
              device: str | None = None) -> Iterator[tuple[bytes, dict[str, str]]]:
     """The dead letters with this reason and for this device (either may be None: any)."""
+    asked_eui = normalise_eui(device)
     start = "-"
     while True:
         page = r.xrange(streams.DEADLETTER, start, "+", count=BATCH)
@@ -49,8 +50,7 @@ def matching(r: redis.Redis, reason: str | None = None,
             if reason and dead.get("reason") != reason:
                 continue
             if device and device != dead.get("device_id") and (
-                    normalise_eui(device) is None
-                    or normalise_eui(device) != normalise_eui(dead.get("dev_eui"))):
+                    asked_eui is None or asked_eui != normalise_eui(dead.get("dev_eui"))):
                 continue
             yield entry_id, dead
         if len(page) < BATCH:

@@ -172,6 +172,13 @@ def test_unmapped_keys_are_counted_per_device_and_the_rest_stored(registered):
     # ... and shown to the admin (the Data intake card).
     assert streams.intake_health(backend.redis)["unmapped"] == [
         {"device_id": BIN, "uplinks": 1, "keys": ["tilt_alarm"]}]
+    from app import create_app
+
+    listed = create_app(backend.settings).server.test_cli_runner().invoke(
+        args=["devices", "list", "--unmapped"])
+    assert listed.output.splitlines() == [line for line in listed.output.splitlines()
+                                          if line.startswith(BIN)]
+    assert "unmapped in 1 uplinks: tilt_alarm" in listed.output
 
 
 def test_refused_uplinks_are_sent_again_once_the_device_is_registered(backend):
