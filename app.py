@@ -29,6 +29,7 @@ from callbacks import (
     city_page,
     device_history,
     domain_page,
+    intake,
     live,
     map_data,
     map_view,
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         reports.register(app)
     admin.register(app)  # users and wall screens: USERS_ADMIN, declared inside
     admin_devices.register(app)  # the city's devices: USERS_ADMIN, declared inside
+    intake.register(app)  # refused entries, sent again: USERS_ADMIN, declared inside
     public_page.register(app)  # the citizens' view: public, declared inside
     open_data.register(app)  # open-data files and API: public, rate-limited, declared inside
     _register_cli(server)

@@ -119,5 +119,5 @@ def _register(app) -> None:
             key = "admin_dev_retired"
         if not done:
             return t("admin_dev_refused", lang, why=said), "form-msg form-error", no_update
-        current_store().forget_devices()  # ingest workers reload by themselves
+        current_store().forget_devices()  # ingest workers reload at their next batch
         return t(key, lang, id=said), "form-msg form-ok", _rows(lang)

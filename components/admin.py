@@ -250,33 +250,3 @@ def token_form(lang: str) -> html.Section:
         secret_box("token", lang, "admin_secret_url_once"),
         dcc.ConfirmDialog(id="admin-revoke-confirm"),
     ])
-
-
-def intake_table(health: dict, lang: str) -> html.Section:
-    """The streams' health: a loss or a recreated group is marked by a word, not colour."""
-    head = html.Tr([html.Th(t(k, lang), scope="col") for k in (
-        "intake_stream", "intake_waiting", "intake_pending", "intake_lost",
-        "intake_recreated")])
-    body = [html.Tr([html.Th(t(f"stream_{row['stream']}", lang), scope="row"),
-                     *[html.Td(f"{row[k]:,}", className="num" + (
-                         " intake-bad" if k in ("lost", "recreated") and row[k] else ""))
-                       for k in ("waiting", "pending", "lost", "recreated")]])
-            for row in health["streams"]]
-    refused = sorted(health["refused"].items(), key=lambda kv: -kv[1])
-    return html.Section(className="admin-card admin-intake",
-                        **{"aria-labelledby": "admin-intake-title"}, children=[
-        html.H2(t("admin_intake", lang), id="admin-intake-title", className="admin-card-title"),
-        html.P(t("admin_intake_hint", lang), className="admin-hint"),
-        html.Table([html.Thead(head), html.Tbody(body)], className="intake-table",
-                   id="intake-table"),
-        html.H3(t("intake_refused", lang), className="admin-subtitle"),
-        html.Ul([html.Li([html.Code(reason), f" {n:,}"]) for reason, n in refused],
-                className="intake-refused") if refused else
-        html.P(t("intake_none_refused", lang), className="admin-hint"),
-        html.H3(t("intake_unmapped", lang), className="admin-subtitle"),
-        html.Ul([html.Li([html.Code(row["device_id"]),
-                          f" {t('intake_unmapped_uplinks', lang, n=row['uplinks'])}: ",
-                          ", ".join(row["keys"])]) for row in health.get("unmapped", [])],
-                className="intake-unmapped") if health.get("unmapped") else
-        html.P(t("intake_none_unmapped", lang), className="admin-hint"),
-    ])

@@ -30,7 +30,7 @@ def register(server: Flask) -> None:
             n = registry.import_inventory(store.engine, store.config, path)
         except registry.RegistryError as err:
             raise click.ClickException(f"nothing imported: {err}") from err
-        current_store().forget_devices()  # ingest workers reload by themselves
+        current_store().forget_devices()  # ingest workers reload at their next batch
         click.echo(f"imported {n} devices from {path}")
 
     @group.command("set-eui")
@@ -43,7 +43,7 @@ def register(server: Flask) -> None:
                                        None if dev_eui == "-" else dev_eui)
         except registry.RegistryError as err:
             raise click.ClickException(str(err)) from err
-        current_store().forget_devices()  # ingest workers reload by themselves
+        current_store().forget_devices()  # ingest workers reload at their next batch
         click.echo(f"{device_id}: DevEUI {eui or 'none'}")
 
     @group.command("set-profile")
@@ -57,6 +57,7 @@ def register(server: Flask) -> None:
                                  None if profile == "-" else profile)
         except registry.RegistryError as err:
             raise click.ClickException(str(err)) from err
+        store.forget_devices()  # ingest workers reload at their next batch
         click.echo(f"{device_id}: profile {profile}")
 
     @group.command("retire")
@@ -67,7 +68,7 @@ def register(server: Flask) -> None:
             registry.retire(current_store().engine, device_id)
         except registry.RegistryError as err:
             raise click.ClickException(str(err)) from err
-        current_store().forget_devices()  # ingest workers reload by themselves
+        current_store().forget_devices()  # ingest workers reload at their next batch
         click.echo(f"retired {device_id}")
 
     @group.command("list")

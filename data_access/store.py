@@ -122,9 +122,10 @@ class Store:
 
     def forget_devices(self) -> None:
         """The device set changed (a seed, an import, the admin page): drop what this process
-        and the shared cache hold of the old one."""
+        and the shared cache hold of the old one, and tell the ingest workers to reload."""
         self._devices = None
         cache.clear()
+        self.redis.incr(streams.DEVICES_VERSION)
 
     def device_index(self, devices: pd.DataFrame) -> DeviceIndex:
         """The DeviceIndex of this very device frame (made again when the frame is new)."""

@@ -52,6 +52,8 @@ WEAK_SIGNAL_MESSAGE = {"el": "Ασθενές σήμα LoRaWAN", "en": "Weak LoRa
 # is told to retry, the MQTT bridge does not acknowledge, the broker keeps the rest).
 BACKLOG_LIMIT = {"cityops:telemetry": 2_000_000}  # entries; ~1 GB of Redis at the limit
 DEADLETTER_MAXLEN = 100_000  # kept for people to look at; every refusal is counted too
+DEVICES_VERSION = "cityops:devices:version"  # bumped whenever the device set changes (an
+# import, the admin page, a seed): every ingest worker reloads its directory at its next batch
 LOST = "cityops:lost:count"  # hash: stream -> entries trimmed before they were processed
 
 
@@ -72,6 +74,45 @@ def deadletter(pipe, fields: dict, reason: str, detail: str, origin: str,
         entry["entry_id"] = entry_id
     pipe.xadd(DEADLETTER, entry, maxlen=DEADLETTER_MAXLEN, approximate=True)
     pipe.hincrby(DEADLETTER_COUNT, reason, 1)
+    if origin != ALARMS:
+        count_source(pipe, {source_of(fields, origin): 1}, "refused")
+
+
+INTAKE_SOURCES = "cityops:intake:sources"  # hash: "<source>|accepted" and "<source>|refused"
+# -> entries, "<source>|last" -> epoch seconds of the latest entry taken or refused
+ORIGIN_SOURCES = {"http", "mqtt"}  # a refusal at the door, before any entry had a source
+
+
+def source_of(fields: dict, origin: str) -> str:
+    """Where an entry came from, as its producer named it (cut short), or the door it was
+    refused at; "" when nobody said."""
+    named = fields.get("source")
+    if isinstance(named, bytes):
+        named = named.decode("utf-8", "replace")
+    if named:
+        return str(named)[:40]
+    return origin if origin in ORIGIN_SOURCES else ""
+
+
+def count_source(pipe, counts: dict[str, int], outcome: str) -> None:
+    """Queue on `pipe` entries taken ("accepted") or refused ("refused") per source."""
+    import time
+
+    now = repr(time.time())
+    for source, n in counts.items():
+        pipe.hincrby(INTAKE_SOURCES, f"{source}|{outcome}", n)
+        pipe.hset(INTAKE_SOURCES, f"{source}|last", now)
+
+
+def intake_sources(redis) -> list[dict]:
+    """Per source: entries accepted and refused, and when the latest came; busiest first."""
+    by: dict[str, dict] = {}
+    for raw_key, raw in redis.hgetall(INTAKE_SOURCES).items():
+        source, _, what = _text(raw_key).rpartition("|")
+        row = by.setdefault(source, {"source": source, "accepted": 0, "refused": 0,
+                                     "last": None})
+        row[what] = float(raw) if what == "last" else int(raw)
+    return sorted(by.values(), key=lambda r: (-(r["accepted"] + r["refused"]), r["source"]))
 
 
 UNMAPPED_COUNT = "cityops:unmapped:count"  # hash: device_id -> uplinks with unmapped keys

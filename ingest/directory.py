@@ -24,6 +24,7 @@ class DeviceDirectory:
         self._config = config
         self._min_reload_s = min_reload_s
         self._loaded_at = 0.0
+        self._version: int | None = None
         self.devices: dict[str, DeviceInfo] = {}
         self.metrics: dict[str, frozenset[str]] = {}
         self.readers: dict[str, PayloadReader] = {}
@@ -48,6 +49,15 @@ class DeviceDirectory:
                 self.readers[r.id] = PayloadReader(kind.metrics, profile, r.attrs or {})
         self.by_eui = {r.dev_eui: r.id for r in rows if r.dev_eui}
         self._loaded_at = time.monotonic()
+
+    def follow(self, version: int) -> None:
+        """Reload when the device set's version (streams.DEVICES_VERSION) moved: a profile
+        changed or a DevEUI was given, which no stranger would reveal."""
+        if self._version is None:
+            self._version = version
+        elif version != self._version:
+            self._version = version
+            self.reload()
 
     def refresh_if_missing(self, device_ids: set[str], euis: set[str] = frozenset()) -> None:
         """A device added after start (or given its DevEUI) should be accepted without

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import redis
 
 from data_access import streams
-from data_access.device_eui import normalise_eui
+from data_access.dead_letters import matcher
 from ingest.lorawan import NotAnUplink, entry_for_topic
 from ingest.validation import decode_fields
 
@@ -40,19 +40,16 @@ def original_entry(dead: dict[str, str]) -> dict[str, str] | None:
 
 def matching(r: redis.Redis, reason: str | None = None,
              device: str | None = None) -> Iterator[tuple[bytes, dict[str, str]]]:
-    """The dead letters with this reason and for this device (either may be None: any)."""
-    asked_eui = normalise_eui(device)
+    """The dead letters with this reason and for this device (either may be None: any),
+    oldest first."""
+    wanted = matcher(reason, device)
     start = "-"
     while True:
         page = r.xrange(streams.DEADLETTER, start, "+", count=BATCH)
         for entry_id, fields in page:
             dead = decode_fields(fields)
-            if reason and dead.get("reason") != reason:
-                continue
-            if device and device != dead.get("device_id") and (
-                    asked_eui is None or asked_eui != normalise_eui(dead.get("dev_eui"))):
-                continue
-            yield entry_id, dead
+            if wanted(dead):
+                yield entry_id, dead
         if len(page) < BATCH:
             return
         start = "(" + page[-1][0].decode()

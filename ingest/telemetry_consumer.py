@@ -6,11 +6,11 @@ killed at any moment loses nothing; the readings' key makes the replay harmless.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-import orjson
 import redis
 from sqlalchemy import Engine
 
@@ -18,65 +18,13 @@ from data_access import streams
 from data_access.city_config import CityConfig
 from data_access.writes import newest_per_device, write_telemetry
 from ingest.directory import DeviceDirectory
+from ingest.latest_state import LatestState
 from ingest.rules.reload import RulesWatcher
 from ingest.rules.runner import PlacesCache, clear_retired, run_batch
 from ingest.stream_consumer import Entry, StreamConsumer, write_isolating
 from ingest.validation import Rejected, Telemetry, decode_fields, validate
 
 STATS = "cityops:ingest:stats"
-
-# Latest state only moves forward, also when several consumers share the stream and a
-# device's two reports land in different batches: compared inside Redis, per metric (and
-# battery, RSSI, SNR), each with its own time, so a partial report merges into the state and
-# blanks nothing, and an older report replayed late changes only what is older still.
-# ARGV: device_id, epoch seconds, report JSON, device_id, ...
-# Returns the devices whose state moved, so rules never judge a stale (replayed) reading.
-# The moved devices are logged under one new write number (streams.STATE_CHANGED), so web
-# processes re-read only them.
-FORWARD_ONLY_STATE = """
-local moved = {}
-for i = 1, #ARGV, 3 do
-  local device, at = ARGV[i], tonumber(ARGV[i + 1])
-  local report = cjson.decode(ARGV[i + 2])
-  local raw = redis.call('HGET', KEYS[1], device)
-  local state = raw and cjson.decode(raw) or {}
-  local seen = tonumber(redis.call('HGET', KEYS[2], device) or '-1')
-  -- A state written before per-metric times: its time is the device's last report.
-  local before = (type(state.times) ~= 'table') and seen or -1
-  if type(state.values) ~= 'table' then state.values = {} end
-  if type(state.times) ~= 'table' then state.times = {} end
-  local changed = false
-  local function take(into, name, value)
-    local since = state.times[name] or before
-    if since <= at then
-      into[name] = value
-      state.times[name] = at
-      changed = true
-    end
-  end
-  for metric, value in pairs(report.values) do take(state.values, metric, value) end
-  for _, name in ipairs({'battery', 'rssi', 'snr'}) do
-    if report[name] ~= nil and report[name] ~= cjson.null then take(state, name, report[name]) end
-  end
-  if changed then
-    if seen <= at then
-      redis.call('HSET', KEYS[2], device, ARGV[i + 1])
-      state.ts = report.ts
-      state.source = report.source
-    end
-    redis.call('HSET', KEYS[1], device, cjson.encode(state))
-    moved[#moved + 1] = device
-  end
-end
-if #moved > 0 then
-  local number = redis.call('INCR', KEYS[4])
-  for _, device in ipairs(moved) do
-    redis.call('ZADD', KEYS[3], number, device)
-  end
-end
-return moved
-"""
-
 
 class TelemetryConsumer(StreamConsumer):
     stream = streams.TELEMETRY
@@ -100,7 +48,7 @@ class TelemetryConsumer(StreamConsumer):
         self.rules = RulesWatcher(config, rules_path, reload_every_s)
         self.directory = directory or DeviceDirectory(engine, config)
         self._places = PlacesCache()
-        self._forward_state = r.register_script(FORWARD_ONLY_STATE)
+        self.latest = LatestState(r)
 
     @property
     def config(self) -> CityConfig:
@@ -111,6 +59,7 @@ class TelemetryConsumer(StreamConsumer):
     def process(self, entries: Sequence[Entry]) -> int:
         """Handle one batch end to end; returns how many reading rows were stored."""
         now = datetime.now(UTC)
+        self.directory.follow(int(self.r.get(streams.DEVICES_VERSION) or 0))
         self.directory.refresh_if_missing({_field(f, "device_id") for _, f in entries},
                                           {_field(f, "dev_eui") for _, f in entries})
         good: list[tuple[bytes, dict, Telemetry]] = []
@@ -142,18 +91,13 @@ class TelemetryConsumer(StreamConsumer):
         newest = newest_per_device(good)
         if not newest:
             return
-        args: list = []
-        for device_id, t in newest.items():
-            args += (device_id, repr(t.ts.timestamp()), _latest_json(t))
-        moved = self._forward_state(keys=[streams.LATEST, streams.LAST_SEEN,
-                                          streams.STATE_CHANGED, streams.STATE_WRITES],
-                                    args=args)
+        moved = self.latest.advance(newest)
         places = self._places.get(self.directory.devices)
         config = self.config
         retired = self.rules.take_retired()
         if retired:
             clear_retired(self.r, retired, datetime.now(UTC).timestamp())
-        run_batch(self.r, config, places, good, [d.decode() for d in moved], newest)
+        run_batch(self.r, config, places, good, moved, newest)
 
     def _finish(self, entries: Sequence[Entry], bad: list, stored: int, good: list) -> None:
         """Dead-letter the refused entries and acknowledge the whole batch atomically."""
@@ -165,6 +109,7 @@ class TelemetryConsumer(StreamConsumer):
         pipe.hincrby(STATS, "entries", len(entries) - len(bad))
         streams.note_unmapped(pipe, {t.device_id: t.unmapped for _, _, t in good
                                      if t.unmapped})
+        streams.count_source(pipe, Counter(t.source or "" for _, _, t in good), "accepted")
         pipe.xack(streams.TELEMETRY, streams.INGEST_GROUP, *[e[0] for e in entries])
         pipe.execute()
 
@@ -172,9 +117,3 @@ class TelemetryConsumer(StreamConsumer):
 def _field(fields: dict, name: str) -> str:
     raw = fields.get(name.encode(), fields.get(name, b""))
     return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
-
-
-def _latest_json(t: Telemetry) -> bytes:
-    return orjson.dumps({"ts": t.ts, "values": t.values, "battery": t.battery,
-                         "rssi": t.rssi, "snr": t.snr, "source": t.source})
-

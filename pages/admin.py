@@ -15,7 +15,6 @@ from access.policy import USERS_ADMIN
 from access.users import list_display_tokens, list_users
 from components.admin import (
     edit_user_form,
-    intake_table,
     new_user_form,
     token_form,
     token_grid,
@@ -26,6 +25,7 @@ from components.admin import (
 from components.admin_devices import device_form, device_grid, device_search, device_table_rows
 from components.display_mode import resolve_mode
 from components.i18n import resolve_language, t
+from components.intake import admin_glance
 from components.shell import page_shell
 from data_access import streams
 from data_access.app_context import current_store
@@ -97,7 +97,7 @@ def layout(lang: str | None = None, mode: str | None = None, **_query) -> html.D
         html.Div(className="admin-page", children=[
             users_section(store, lang), tokens_section(store, lang),
             devices_section(store, lang),
-            intake_table(streams.intake_health(store.redis), lang)]),
+            admin_glance(streams.intake_health(store.redis), lang)]),
         dcc.Store(id="admin-edit-target"),
         dcc.Store(id="admin-token-id"),
         dcc.Store(id="page-lang", data=lang),

@@ -198,9 +198,15 @@ def test_the_admin_sees_what_waits_what_was_lost_and_what_was_refused(admin_page
         telemetry = table.locator("tbody tr", has_text="Telemetry")
         lost = int(r.hget(streams.LOST, streams.TELEMETRY))
         expect(telemetry.locator("td.intake-bad").first).to_have_text(f"{lost:,}")
-        expect(page.locator(".intake-refused")).to_contain_text("unknown_metric")
+        refused = sum(int(v) for v in r.hvals(streams.DEADLETTER_COUNT))
+        expect(page.locator("#admin-intake-title ~ .admin-hint").last).to_have_text(
+            f"Refused: {refused:,}")
         page.screenshot(path=str(ARTIFACTS / "admin-intake.png"), full_page=True)
         assert contrast_failures(page) == []
+        page.locator("#intake-open").click()  # on to the intake page, for the details
+        expect(page.locator(".page-title")).to_have_text("Data intake")
+        expect(page.locator("#intake-reasons")).to_contain_text("No known metric (unknown_metric)")
         assert page.errors == []
     finally:
         r.hincrby(streams.LOST, streams.TELEMETRY, -7)
+        r.hincrby(streams.DEADLETTER_COUNT, "unknown_metric", -3)

@@ -28,7 +28,7 @@ FLOOD_DEVICE, WATER_DEVICE = "hydro_station-lilantio-00001", "water_meter-avlida
 PAGES = {
     "/": STAFF, "/map": STAFF, "/alarms": STAFF, "/city": STAFF,
     "/reports": {"admin", "operator", "department_head"},
-    "/admin": {"admin"},
+    "/admin": {"admin"}, "/admin/intake": {"admin"},
     "/public": EVERYONE,
     f"/devices/{FLOOD_DEVICE}": {"admin", "operator", "department_head", "official"},
     f"/devices/{WATER_DEVICE}": {"admin", "operator", "official"},

@@ -166,3 +166,35 @@ def test_every_other_value_offered_in_one_batch_is_kept(backend):
             Reading.device_id == BIN, Reading.metric == "fill_level")).all()
     assert stored == [40.0]
     assert conflicts == [(40.0, 55.0, "gw-2")]
+
+
+def test_a_state_changed_by_another_consumer_between_read_and_write_is_merged_again(backend):
+    """The compare-and-set refuses a state that changed since it was read; the consumer
+    reads it again and merges, so neither consumer's fields are lost."""
+    from ingest.latest_state import LatestState
+
+    latest = LatestState(backend.redis)
+    at = datetime.now(UTC) - timedelta(minutes=5)
+    first = TelemetryConsumer(backend.redis, backend.engine, backend.config, block_ms=10)
+    send(backend.redis, telemetry(BIN, {"fill_level": 40.0, "temperature": 18.0}, at))
+    first.step()
+    real = latest._compare_and_set
+    calls = []
+
+    def another_consumer_writes_first(*args, **kwargs):
+        if not calls:  # between this consumer's read and its write
+            other = TelemetryConsumer(backend.redis, backend.engine, backend.config,
+                                      name="other", block_ms=10)
+            send(backend.redis, telemetry(BIN, {"temperature": 21.0}, at + timedelta(minutes=2),
+                                          battery=64))
+            other.step()
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    latest._compare_and_set = another_consumer_writes_first
+    from ingest.validation import Telemetry
+    moved = latest.advance({BIN: Telemetry(BIN, at + timedelta(minutes=1), {"fill_level": 55.0})})
+    assert moved == [BIN] and len(calls) == 2  # refused once, then merged again
+    state = orjson.loads(backend.redis.hget(streams.LATEST, BIN))
+    assert state["values"] == {"fill_level": 55.0, "temperature": 21.0}
+    assert state["battery"] == 64
