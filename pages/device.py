@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from access.policy import DEVICE_VIEW
 from components.alarm_list import alarm_items
+from components.city_panels import figure
 from components.display_mode import resolve_mode
 from components.i18n import resolve_language, t
 from components.shell import page_shell
@@ -29,12 +30,13 @@ def layout(device_id: str = "", lang: str | None = None, mode: str | None = None
     alarms = store.device_alarms(device_id)
     view = store.alarm_view(alarms, lang)
     values = [html.Div([html.Span(v["name"], className="value-name", title=m),
-                        html.Span(f"{v['value']:g}", className="value-figure"),
+                        html.Span(figure(v["value"], lang), className="value-figure"),
                         html.Span(v["unit"], className="value-unit")], className="value-card")
               for m, v in detail["values"].items()]
     facts = [(t("kind", lang), detail["kind"]), (t("unit", lang), detail["unit"]),
              (t("last_seen", lang), detail["last_seen"] or "—"),
-             (t("battery", lang), "—" if detail["battery"] is None else f"{detail['battery']:g} %"),
+             (t("battery", lang),
+              "—" if detail["battery"] is None else f"{figure(detail['battery'], lang)} %"),
              ("RSSI / SNR", "—" if detail["rssi"] is None
               else f"{detail['rssi']:g} dBm / {detail['snr']:g} dB")]
     body = [
