@@ -1,6 +1,6 @@
 """The dead-letter stream as people look at it: refused entries found by reason and device
-(its id or its DevEUI), newest first, each said in a row a table can show. Sending them
-again is ingest/resend.py's, which finds them with the same `matcher`."""
+(its id or its DevEUI), each said in a row a table can show. Sending them again is
+ingest/resend.py's, which finds them here too."""
 
 from __future__ import annotations
 
@@ -37,20 +37,26 @@ def _decoded(fields: dict) -> dict[str, str]:
             for k, v in fields.items()}
 
 
-def newest_first(r: redis.Redis, reason: str | None = None,
-                 device: str | None = None) -> Iterator[tuple[str, dict[str, str]]]:
-    """The matching dead letters, newest first (entry id, fields)."""
+def matching(r: redis.Redis, reason: str | None = None, device: str | None = None,
+             newest_first: bool = False) -> Iterator[tuple[str, dict[str, str]]]:
+    """The matching dead letters (entry id, fields), oldest first unless asked otherwise;
+    read a page at a time, so a large stream is never held whole."""
     wanted = matcher(reason, device)
-    end = "+"
+    low, high = "-", "+"
     while True:
-        page = r.xrevrange(streams.DEADLETTER, end, "-", count=PAGE)
+        page = (r.xrevrange(streams.DEADLETTER, high, low, count=PAGE) if newest_first
+                else r.xrange(streams.DEADLETTER, low, high, count=PAGE))
         for entry_id, fields in page:
             dead = _decoded(fields)
             if wanted(dead):
                 yield entry_id.decode(), dead
         if len(page) < PAGE:
             return
-        end = "(" + page[-1][0].decode()
+        after = "(" + page[-1][0].decode()  # exclusive: the next page starts past it
+        if newest_first:
+            high = after
+        else:
+            low = after
 
 
 def row(entry_id: str, dead: dict[str, str]) -> dict:
@@ -71,7 +77,7 @@ def search(r: redis.Redis, reason: str | None = None, device: str | None = None,
            limit: int = 200) -> tuple[list[dict], bool]:
     """The newest `limit` matching refused entries as rows, and whether there are more."""
     rows: list[dict] = []
-    for entry_id, dead in newest_first(r, reason, device):
+    for entry_id, dead in matching(r, reason, device, newest_first=True):
         if len(rows) == limit:
             return rows, True
         rows.append(row(entry_id, dead))

@@ -8,6 +8,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from data_access.app_context import current_store
+from data_access.dead_letters import matching
 from ingest import resend
 
 
@@ -22,13 +23,13 @@ def register(server: Flask) -> None:
     @click.option("--limit", default=50, show_default=True)
     def list_refused(reason: str | None, device: str | None, limit: int) -> None:
         """The refused entries, oldest first, with why."""
-        for n, (entry_id, dead) in enumerate(resend.matching(current_store().redis, reason,
+        for n, (entry_id, dead) in enumerate(matching(current_store().redis, reason,
                                                              device)):
             if n >= limit:
                 click.echo("... (more; --limit)")
                 break
             who = dead.get("device_id") or dead.get("topic") or "?"
-            click.echo(f"{entry_id.decode()}  {dead.get('reason', '?'):16} {who[:40]:40} "
+            click.echo(f"{entry_id}  {dead.get('reason', '?'):16} {who[:40]:40} "
                        f"{dead.get('detail', '')[:100]}")
 
     @group.command("resend")

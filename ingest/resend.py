@@ -6,14 +6,11 @@ nothing is lost or doubled on the way. The ingest then judges it again like any 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import redis
 
 from data_access import streams
-from data_access.dead_letters import matcher
+from data_access.dead_letters import matching
 from ingest.lorawan import NotAnUplink, entry_for_topic
-from ingest.validation import decode_fields
 
 ADDED_BY_DEADLETTER = {"reason", "detail", "stream", "rejected_at", "entry_id",
                        "fields_dropped"}
@@ -38,28 +35,11 @@ def original_entry(dead: dict[str, str]) -> dict[str, str] | None:
     return fields if fields.get("values") is not None else None
 
 
-def matching(r: redis.Redis, reason: str | None = None,
-             device: str | None = None) -> Iterator[tuple[bytes, dict[str, str]]]:
-    """The dead letters with this reason and for this device (either may be None: any),
-    oldest first."""
-    wanted = matcher(reason, device)
-    start = "-"
-    while True:
-        page = r.xrange(streams.DEADLETTER, start, "+", count=BATCH)
-        for entry_id, fields in page:
-            dead = decode_fields(fields)
-            if wanted(dead):
-                yield entry_id, dead
-        if len(page) < BATCH:
-            return
-        start = "(" + page[-1][0].decode()
-
-
 def resend(r: redis.Redis, reason: str | None = None,
            device: str | None = None) -> tuple[int, int]:
     """Send the matching refused entries again; (sent, left because not whole)."""
     sent = left = 0
-    batch: list[tuple[bytes, dict[str, str]]] = []
+    batch: list[tuple[str, dict[str, str]]] = []
 
     def flush() -> None:
         if not batch:

@@ -75,3 +75,21 @@ def test_a_profile_fixed_while_the_ingest_runs_reads_the_uplinks_sent_again(back
     assert dead_letters.search(r, device=BIN) == ([], False)
     latest = orjson.loads(r.hget(streams.LATEST, BIN))
     assert latest["values"] == {"fill_level": 97.5}  # 30 mm below the top of a 1.2 m bin
+
+
+def test_a_long_dead_letter_stream_is_read_page_by_page_both_ways(backend):
+    from data_access.dead_letters import PAGE, matching
+
+    r = backend.redis
+    total = PAGE * 2 + 7
+    pipe = r.pipeline(transaction=False)
+    for n in range(total):
+        streams.deadletter(pipe, {"device_id": f"d{n % 3}", "n": str(n)},
+                           "unknown_device" if n % 2 else "not_json", "test", "http")
+    pipe.execute()
+    oldest_first = [int(dead["n"]) for _, dead in matching(r)]
+    assert oldest_first == list(range(total))
+    newest_first = [int(dead["n"]) for _, dead in matching(r, newest_first=True)]
+    assert newest_first == list(reversed(range(total)))
+    picked = [int(d["n"]) for _, d in matching(r, "not_json", "d1", newest_first=True)]
+    assert picked == [n for n in reversed(range(total)) if n % 2 == 0 and n % 3 == 1]
