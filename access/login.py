@@ -28,7 +28,7 @@ from flask_wtf.csrf import generate_csrf, validate_csrf
 from wtforms import ValidationError
 
 from access import passwords, users
-from access.policy import Principal
+from access.policy import Principal, first_page
 from access.throttle import Claim
 from components.i18n import request_language, t
 from data_access.app_context import current_store
@@ -158,8 +158,14 @@ def login() -> Response | str | tuple[str, int]:
         # 200, as any form that asks again (a 401 would need an HTTP auth challenge).
         return _login_page(lang, t("login_failed", lang), "error", typed)
     throttle.release(claim)
-    sign_in(user.session_key, user.principal())
-    return redirect(_safe_next(request.args.get("next")))
+    who = user.principal()
+    sign_in(user.session_key, who)
+    target = _safe_next(request.args.get("next"))
+    if urlsplit(target).path == "/":  # no page asked for: the role's own first page
+        domains = [d.id for d in current_store().config.domains]
+        target = first_page(who, domains) + (f"?{urlsplit(target).query}"
+                                             if urlsplit(target).query else "")
+    return redirect(target)
 
 
 @blueprint.post("/logout")

@@ -77,3 +77,16 @@ def domains_for(who: Principal | None, permission: str, domain_ids: list[str]) -
     """The domains, in the city's order, where `who` holds `permission` (menus, tabs, forms
     offer only these)."""
     return [d for d in domain_ids if allowed(who, permission, d)]
+
+
+def first_page(who: Principal, domain_ids: list[str]) -> str:
+    """Where a role lands after signing in when no page was asked for: an official on the
+    city page, a department head on the first of their domains (in the city's order),
+    operators, administrators and wall screens on the overview."""
+    if who.role == "official":
+        return "/city"
+    if who.role in DOMAIN_BOUND_ROLES:
+        own = domains_for(who, DOMAIN_VIEW, domain_ids)
+        if own:
+            return f"/domains/{own[0]}"
+    return "/"

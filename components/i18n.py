@@ -33,6 +33,8 @@ CORE: dict[str, dict[str, str]] = {
     "state_cleared_unack": {"el": "Έληξε, μη αναγνωρισμένος", "en": "Cleared, unacknowledged"},
     "state_shelved": {"el": "Σε αναμονή", "en": "Shelved"},
     "more_alarms": {"el": "και {n} ακόμη", "en": "and {n} more"},
+    "alarm_flood": {"el": "Πλημμύρα συναγερμών: {n} νέοι συναγερμοί στα 10 λεπτά έως τις {until}",
+                    "en": "Alarm flood: {n} new alarms in the 10 minutes to {until}"},
     "times": {"el": "φορές", "en": "times"},
     "map_label": {"el": "Χάρτης συσκευών της πόλης", "en": "Map of the city's devices"},
     "kpi_label": {"el": "Δείκτες ανά τομέα", "en": "Figures per domain"},

@@ -6,7 +6,7 @@ import dash
 from dash import dcc, html
 
 from access.policy import OPS_VIEW
-from components.alarm_list import alarm_items, severity_counts
+from components.alarm_list import alarm_items, list_words, severity_counts
 from components.device_map import device_map, parse_rotate
 from components.display_mode import resolve_mode
 from components.i18n import resolve_language, t
@@ -35,7 +35,8 @@ def layout(lang: str | None = None, mode: str | None = None, rotate: str | None 
                 html.H2(t("alarms", lang), id="alarm-title", className="panel-title"),
                 html.Div(severity_counts(alarms, lang), id="alarm-counts",
                          className="alarm-counts"),
-                html.Ul(alarm_items(**view), id="alarm-list", className="alarm-list"),
+                html.Ul(alarm_items(**view), id="alarm-list", className="alarm-list",
+                        **{"data-words": list_words(lang)}),
             ]),
         ]),
         dcc.Interval(id="live-tick", interval=store.settings.refresh_ms),

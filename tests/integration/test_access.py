@@ -222,6 +222,30 @@ def test_next_after_sign_in_stays_on_this_site(app, backend):
     assert sneaky.headers["Location"] == "/"
 
 
+def test_each_role_lands_on_its_own_first_page(app, backend):
+    """No page asked for: an official on the city page, a department head on the first of
+    their domains (in the city's order), an operator on the overview; a page asked for
+    wins, the language asked for stays."""
+    users.create_user(backend.engine, "mayor", "official", TEST_PASSWORD)
+    users.create_user(backend.engine, "nikos", "department_head", TEST_PASSWORD,
+                      ("water", "waste"), [d.id for d in backend.config.domains])
+    users.create_user(backend.engine, "eleni", "operator", TEST_PASSWORD)
+    first_owned = next(d.id for d in backend.config.domains if d.id in ("water", "waste"))
+
+    def lands(name: str, query: str = "") -> str:
+        client = app.server.test_client()
+        answer = client.post(f"/login{query}", data={
+            "name": name, "password": TEST_PASSWORD, "csrf_token": _form_token(client)})
+        assert answer.status_code == 302
+        return answer.headers["Location"]
+
+    assert lands("mayor") == "/city"
+    assert lands("mayor", "?next=/%3Flang%3Den") == "/city?lang=en"
+    assert lands("mayor", "?next=/map") == "/map"
+    assert lands("nikos") == f"/domains/{first_owned}"
+    assert lands("eleni") == "/"
+
+
 def test_cli_creates_a_user_whose_printed_password_signs_in(app, backend):
     result = app.server.test_cli_runner().invoke(args=[
         "users", "create", "sofia", "--role", "department_head", "--domains", "water"])
