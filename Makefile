@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test faults install chromium lint bench clean
+.PHONY: run test faults install chromium axe lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,13 +23,21 @@ chromium:
 	@if [ -x /usr/bin/chromium ]; then echo "chromium: $$(/usr/bin/chromium --version 2>/dev/null)"; \
 	else $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core; fi
 
+# axe-core, the accessibility rules the browser tests run on every page (from npm).
+AXE_VERSION := 4.14.1
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --silent --no-save --no-audit --no-fund --prefix .cache/axe axe-core@$(AXE_VERSION)
+
+axe: $(AXE)
+
 run: install
 	$(BIN)/flask --app app:server run-all
 
 lint: install
 	$(BIN)/ruff check .
 
-test: install chromium lint
+test: install chromium axe lint
 	$(BIN)/python -m pytest -p no:cacheprovider
 
 # The fault cases alone (outages, crashes, floods, junk against the real servers), with the
@@ -41,4 +49,4 @@ bench: install
 	$(BIN)/python -m bench.ingest_throughput
 
 clean:
-	rm -rf var test-artifacts .pytest_cache
+	rm -rf var test-artifacts .pytest_cache .cache

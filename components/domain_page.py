@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import dash_ag_grid as dag
 import dash_leaflet as dl
+import orjson
 from dash import dcc, html
 
 from access.identity import current_principal
@@ -86,7 +87,10 @@ class DomainPage:
                 device_map(config, store.settings, store.devices_version(),
                            store.status_update(None), lang, domains=[self.domain],
                            extras=[dl.LayerGroup(id="domain-overlay")]),
-                html.Div(id="domain-panels", className="domain-panels"),
+                # On a wall, assets/wall_fit.js names the panels it has no room for.
+                html.Div(id="domain-panels", className="domain-panels",
+                         **{"data-words": orjson.dumps(
+                             {"left_out": t("dom_left_out", lang)}).decode()}),
             ]),
             trend_section(lang, range),
             html.Section(className="domain-table-wrap", children=[

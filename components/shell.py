@@ -114,11 +114,15 @@ def alarm_feed(lang: str) -> list:
     ]
 
 
+PAGE_CLASS = {"/": " page-overview", "/domains": " page-domain"}
+
+
 def page_shell(config: CityConfig, lang: str, active_path: str, children: list,
                mode: str = "laptop") -> html.Div:
     return html.Div(
-        # page-overview: its alarm panel already shows the counts the header shows elsewhere
-        className=f"shell mode-{mode}" + (" page-overview" if active_path == "/" else ""),
+        # page-overview: its alarm panel already shows the counts the header shows elsewhere;
+        # page-overview and page-domain fit a wall screen whole (assets/*.css)
+        className=f"shell mode-{mode}" + PAGE_CLASS.get(active_path, ""),
         id="shell",
         lang=lang,
         children=[

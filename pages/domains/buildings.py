@@ -10,13 +10,19 @@ from components.i18n import t
 from data_access.domain_data import Trend
 from data_access.domain_kpis import buildings
 
+CHARTED = 10  # bars a chart holds and a wall still reads; the table below lists every space
+
 
 def panels(summary, config, lang: str) -> list:
     spaces = summary.tables["spaces"].sort_values("pct", ascending=False)
     if spaces.empty:
         return []
-    return [panel(t("dom_spaces", lang),
-                  band_bars(spaces, spaces[f"name_{lang}"], "pct", lang, unit=" %"),
+    fullest = spaces.head(CHARTED)
+    title = t("dom_spaces", lang) + (
+        f" · {t('dom_fullest', lang, n=len(fullest), total=len(spaces))}"
+        if len(spaces) > CHARTED else "")
+    return [panel(title,
+                  band_bars(fullest, fullest[f"name_{lang}"], "pct", lang, unit=" %"),
                   table(spaces, [Column("name", {"el": "Χώρος", "en": "Space"}, localised=True),
                                  Column("occupancy", {"el": "Παρόντες", "en": "Present"}),
                                  Column("capacity", {"el": "Χωρητικότητα", "en": "Capacity"}),

@@ -1,0 +1,25 @@
+"""axe-core (installed from npm by `make axe`) run in the page: the accessibility gate of the
+browser tests. No critical or serious violation may remain on any page."""
+
+from __future__ import annotations
+
+import pytest
+
+from data_access.settings import ROOT
+
+AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+GATE = ("critical", "serious")
+
+
+def axe_violations(page, impacts: tuple[str, ...] = GATE) -> list[str]:
+    """The page's violations of those impacts, one line each: rule, impact, what to fix,
+    where (the first three elements)."""
+    if not AXE.exists():
+        pytest.skip(f"axe-core is not installed ({AXE.relative_to(ROOT)}): `make axe`, which "
+                    "`make test` runs, installs it from npm")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))  # not a <script>: the page's CSP holds
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {v['help']} at "
+            f"{[n['target'] for n in v['nodes'][:3]]} ({len(v['nodes'])} in all)"
+            for v in result["violations"] if v["impact"] in impacts]
