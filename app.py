@@ -38,7 +38,7 @@ from callbacks import (
     reports,
 )
 from components.display_mode import MODE_COOKIE, MODES
-from components.i18n import LANG_COOKIE, LANGUAGES
+from components.i18n import LANG_COOKIE, LANGUAGES, request_language
 from data_access import device_cli
 from data_access.app_context import EXTENSION, current_store
 from data_access.cache import cache, cache_config, compression_config
@@ -51,6 +51,15 @@ from data_access.store import Store
 from ingest import http_source, intake_cli
 
 log = logging.getLogger("cityops")
+
+
+class CityOpsDash(Dash):
+    """Dash whose pages say their language on <html>, as a screen reader needs to read them
+    (the page's own text says it too, on the shell)."""
+
+    def interpolate_index(self, **kwargs) -> str:
+        page = super().interpolate_index(**kwargs)
+        return page.replace("<html>", f'<html lang="{request_language()}">', 1)
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -69,7 +78,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     for endpoint in ("post_telemetry", "chirpstack_webhook", "tts_webhook"):  # ingest keys
         protect_route(server, f"telemetry_http.{endpoint}", Rule(PUBLIC), csrf=False)
 
-    app = Dash(
+    app = CityOpsDash(
         __name__,
         server=server,
         use_pages=True,

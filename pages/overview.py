@@ -35,8 +35,10 @@ def layout(lang: str | None = None, mode: str | None = None, rotate: str | None 
                 html.H2(t("alarms", lang), id="alarm-title", className="panel-title"),
                 html.Div(severity_counts(alarms, lang), id="alarm-counts",
                          className="alarm-counts"),
+                # Focusable: on a laptop the list scrolls, and a keyboard must reach it.
                 html.Ul(alarm_items(**view), id="alarm-list", className="alarm-list",
-                        **{"data-words": list_words(lang)}),
+                        tabIndex="0", **{"data-words": list_words(lang),
+                                         "aria-labelledby": "alarm-title"}),
             ]),
         ]),
         dcc.Interval(id="live-tick", interval=store.settings.refresh_ms),

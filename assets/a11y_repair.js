@@ -1,0 +1,87 @@
+/* Repairs to Dash 4's own markup that axe-core finds on every page (tests/browser/axe.py).
+   Each repair says which component it mends; when Dash mends it, the repair finds nothing
+   to do. Runs on every change to the page, as Dash draws and redraws.
+
+   - Checklist and RadioItems draw a "listbox" whose "options" hold real checkboxes and
+     radio buttons (axe: nested-interactive, aria-input-field-name). They are what they
+     look like: a group of native inputs. The group is named by its fieldset's legend, or
+     by the title just before it.
+   - Dropdown keeps a hidden read-only input as its tab stop, which hands focus on to the
+     dropdown's button (axe: aria-hidden-focus). The button takes the tab stop itself.
+   - DatePickerRange puts a popup button's ARIA (and a label naming ids that do not exist)
+     on the plain box around its two date inputs (axe: aria-allowed-attr). The inputs are
+     the controls, each with its own label; the box keeps none of it. */
+(function () {
+  let counter = 0;
+
+  function idOf(el) {
+    if (!el.id) { el.id = `a11y-name-${++counter}`; }
+    return el.id;
+  }
+
+  function groupName(list) {
+    const fieldset = list.closest("fieldset");
+    const legend = fieldset && fieldset.querySelector(":scope > legend");
+    if (legend) { return legend; }
+    const before = list.previousElementSibling;
+    if (before && before.matches("h1, h2, h3, h4, label, .legend-title, .admin-label")) {
+      return before;
+    }
+    return null;
+  }
+
+  function mendOptionLists(root) {
+    root.querySelectorAll('.dash-options-list[role="listbox"]').forEach(list => {
+      list.setAttribute("role", "group");
+      const name = groupName(list);
+      if (name) { list.setAttribute("aria-labelledby", idOf(name)); }
+      list.querySelectorAll('[role="option"]').forEach(option => {
+        option.removeAttribute("role");
+        option.removeAttribute("aria-selected");
+      });
+    });
+  }
+
+  function mendDropdowns(root) {
+    root.querySelectorAll('.dash-dropdown-focus-target[aria-hidden="true"]').forEach(input => {
+      if (input.tabIndex !== -1) { input.tabIndex = -1; }
+      const button = input.nextElementSibling;
+      if (button && button.tagName === "BUTTON" && !button.disabled && button.tabIndex !== 0) {
+        button.tabIndex = 0;
+      }
+    });
+  }
+
+  const POPUP_ARIA = ["aria-haspopup", "aria-expanded", "aria-disabled", "aria-labelledby"];
+
+  function mendDatePickers(root) {
+    root.querySelectorAll(".dash-datepicker-input-wrapper:not([role])").forEach(box => {
+      POPUP_ARIA.forEach(name => {
+        if (box.hasAttribute(name)) { box.removeAttribute(name); }
+      });
+    });
+  }
+
+  function mend() {
+    mendOptionLists(document);
+    mendDropdowns(document);
+    mendDatePickers(document);
+  }
+
+  let queued = false;
+  const observer = new MutationObserver(() => {
+    if (queued) { return; }
+    queued = true;
+    // After React's own updates in this frame, before the page is painted again.
+    requestAnimationFrame(() => {
+      queued = false;
+      mend();
+      observer.takeRecords();
+    });
+  });
+  document.addEventListener("DOMContentLoaded", () => {
+    mend();
+    observer.observe(document.body, {childList: true, subtree: true, attributes: true,
+                                     attributeFilter: ["role", "tabindex", ...POPUP_ARIA]});
+  });
+})();
