@@ -267,6 +267,13 @@ class CityConfig(BaseModel):
         messages[WEAK_SIGNAL] = WEAK_SIGNAL_MESSAGE
         return messages
 
+    def alarm_message(self, alarm_type: str | None, stored: str | None, lang: str) -> str:
+        """What an alarm says to its reader: a rule's own words in the reader's language, by
+        the rule's id; otherwise the text stored when it was raised (an outside producer's).
+        The stored text stays as it was, for the audit."""
+        known = self.alarm_messages.get(alarm_type or "")
+        return text(known, lang) if known else (stored or alarm_type or "")
+
     @cached_property
     def rule_index(self) -> RuleIndex:
         return RuleIndex(self.rules, self.kinds)

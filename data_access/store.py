@@ -438,10 +438,8 @@ class Store:
         name_col = name_column(lang)
         units = {u.id: text(u.name, lang) for u in self.config.city.units}
         alarms = alarms.copy()
-        alarms["message"] = [
-            text(self.config.alarm_messages[t], lang) if t in self.config.alarm_messages else m
-            for t, m in zip(alarms["type"], alarms["message"], strict=True)
-        ]
+        alarms["message"] = [self.config.alarm_message(t, m, lang)
+                             for t, m in zip(alarms["type"], alarms["message"], strict=True)]
         names = dict(zip(devices["id"], devices[name_col], strict=True))
         unit_of = dict(zip(devices["id"], devices["unit"].map(units), strict=True))
         for pseudo in alarms["device_id"].dropna().unique():  # a unit's alarm: `unit:<id>`

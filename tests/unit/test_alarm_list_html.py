@@ -84,3 +84,19 @@ def test_what_is_left_out_is_counted_by_severity():
     assert len(shown.rows) == 12
     assert shown.rest == {"critical": 8, "major": 10}
     assert more_text(shown.rest, "en") == "and 18 more: ◆ 8 Critical · ▲ 10 Major"
+
+
+def test_a_rules_alarm_speaks_the_readers_language_an_outside_one_as_it_came(config):
+    """Stored in English when raised; read in Greek on a Greek page, in the console too."""
+    from components.alarm_console import grid_rows
+
+    rule = next(r for r in config.rules.all_alarming() if r.message.get("el"))
+    frame = pd.DataFrame({
+        "alarm_id": ["a1", "a2"], "device_id": ["d1", "d2"], "domain": [None, None],
+        "severity": ["major", "major"], "type": [rule.id, "analyser_fault"],
+        "message": [rule.message["en"], "NOx analyser failed"], "state": ["active_unack"] * 2,
+        "raised_at": [pd.Timestamp(NOW)] * 2, "unit": [None, None], "count": [1, 1],
+        "assigned_to": [None, None], "acknowledged_by": [None, None]})
+    rows = grid_rows(frame, config, {}, {}, "el", TZ)
+    assert [r["message"] for r in rows] == [rule.message["el"], "NOx analyser failed"]
+    assert config.alarm_message(rule.id, rule.message["en"], "en") == rule.message["en"]
