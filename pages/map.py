@@ -25,6 +25,7 @@ def layout(lang: str | None = None, mode: str | None = None, domain: str | None 
     lang = resolve_language(lang, config.city.default_language)
     only = domain if domain in config.domain_by_id else None
     body = [
+        html.H1(t("nav_map", lang), className="visually-hidden"),  # for a screen reader
         html.Div(className="map-page", children=[
             device_map(config, store.settings, store.devices_version(), store.status_update(None),
                        lang, only_domain=only, rotate_s=parse_rotate(rotate)),

@@ -26,6 +26,7 @@ def layout(lang: str | None = None, mode: str | None = None, rotate: str | None 
     alarms = store.active_alarms()
     view = store.alarm_view(alarms, lang)
     body = [
+        html.H1(t("nav_overview", lang), className="visually-hidden"),  # for a screen reader
         html.Section(kpi_cards(store.kpi_figures(), config, lang), id="kpi-strip",
                      className="kpi-strip", **{"aria-label": t("kpi_label", lang)}),
         html.Div(className="overview-main", children=[
