@@ -2,8 +2,8 @@
    Each repair says which component it mends; when Dash mends it, the repair finds nothing
    to do. Runs on every change to the page, as Dash draws and redraws.
 
-   - Checklist and RadioItems draw a "listbox" whose "options" hold real checkboxes and
-     radio buttons (axe: nested-interactive, aria-input-field-name). They are what they
+   - Checklist and RadioItems (not a Dropdown's menu, which is a real listbox) draw a
+     "listbox" whose "options" hold real checkboxes and radio buttons (axe: nested-interactive, aria-input-field-name). They are what they
      look like: a group of native inputs. The group is named by its fieldset's legend, or
      by the title just before it.
    - Dropdown keeps a hidden read-only input as its tab stop, which hands focus on to the
@@ -32,6 +32,7 @@
 
   function mendOptionLists(root) {
     root.querySelectorAll('.dash-options-list[role="listbox"]').forEach(list => {
+      if (list.closest(".dash-dropdown-content")) { return; }  // a Dropdown's menu: a listbox
       list.setAttribute("role", "group");
       const name = groupName(list);
       if (name) { list.setAttribute("aria-labelledby", idOf(name)); }

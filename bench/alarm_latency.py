@@ -15,6 +15,13 @@ With `--flood N`, N critical alarms are put on the stream at once (one pipeline,
 alarm flood arrives) instead, and what is measured per page is the time from the first XADD
 until the page's critical count includes all N: the whole flood stored by the alarm store
 and shown, on every page.
+
+With `--active 5,500` the wall's bad day: before the measured alarms arrive, 5 (then 500)
+major alarms are already active (raised 20 minutes earlier, over the city's devices), and
+the pages are wall screens; push only, the same measure, side by side. The work per alarm per
+screen should not grow with the alarms already active.
+
+    .venv/bin/python -m bench.alarm_latency --active 5,500 --alarms 30 --pages 1,20
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.signin import sign_in_browser
@@ -90,14 +97,14 @@ def critical_count(page) -> int:
     return int("".join(ch for ch in text if ch.isdigit()) or 0)
 
 
-def open_pages(browser, url: str, store, pages: int) -> tuple[list, list]:
+def open_pages(browser, url: str, store, pages: int, query: str = "") -> tuple[list, list]:
     contexts = [browser.new_context(viewport={"width": 1920, "height": 1080})
                 for _ in range(pages)]
     opened = []
     for context in contexts:
         sign_in_browser(context, store.engine, url)
         page = context.new_page()
-        page.goto(url + "/?lang=en")
+        page.goto(url + "/?lang=en" + query)
         page.wait_for_selector("#alarm-counts .sev-critical", timeout=60_000)
         opened.append(page)
     time.sleep(3)  # every page settled (first callbacks, event stream connected)
@@ -138,18 +145,36 @@ def run_flood(browser, url: str, store, pages: int, alarms: int, tag: str) -> li
     return [d - sent for d in done if d is not None]
 
 
+def raise_background(store, count: int) -> None:
+    """`count` major alarms already active, raised 20 minutes ago over the city's devices,
+    before anything is measured; waits until the alarm store holds them."""
+    devices = store.devices()["id"].tolist()
+    raised = (datetime.now(UTC) - timedelta(minutes=20)).isoformat()
+    before = len(store.active_alarms())
+    with store.redis.pipeline(transaction=False) as pipe:
+        for k in range(count):
+            pipe.xadd(streams.ALARMS, {
+                "event": "raised", "alarm_id": f"active-{k}",
+                "device_id": devices[k % len(devices)], "severity": "major",
+                "type": f"storm-{k % 4}", "message": f"Already active {k}", "ts": raised})
+        pipe.execute()
+    deadline = time.time() + 120
+    while len(store.active_alarms()) < before + count and time.time() < deadline:
+        time.sleep(0.2)
+
+
 def run(browser, url: str, store, pages: int, alarms: int, tag: str,
-        spacing_s: float = SPACING_S) -> list[float]:
-    contexts, opened = open_pages(browser, url, store, pages)
+        spacing_s: float = SPACING_S, query: str = "") -> list[float]:
+    contexts, opened = open_pages(browser, url, store, pages, query)
     for page in opened:
         page.evaluate(WATCH)
     sent: dict[str, float] = {}
     for k in range(alarms):
         alarm_id = f"bench-{tag}-{k}"
         sent[alarm_id] = time.time() * 1000
-        store.redis.xadd(streams.ALARMS, {
+        store.redis.xadd(streams.ALARMS, {  # a type each: a flood folds repeats of one type
             "event": "raised", "alarm_id": alarm_id, "device_id": DEVICE, "domain": "water",
-            "severity": "critical", "type": "bench", "message": f"Bench alarm {k}",
+            "severity": "critical", "type": f"bench-{k}", "message": f"Bench alarm {k}",
             "ts": datetime.now(UTC).isoformat()})
         time.sleep(spacing_s)
     deadline = time.time() + 20
@@ -188,7 +213,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pages", default="1,20")
     p.add_argument("--spacing", type=float, default=SPACING_S, help="seconds between alarms")
     p.add_argument("--flood", type=int, default=0, help="N alarms at once instead")
+    p.add_argument("--active", default="",
+                   help="e.g. 5,500: alarms already active, wall screens, push only")
     args = p.parse_args(argv)
+    if args.active:
+        return main_active(args, [int(x) for x in args.active.split(",")], argv)
     page_counts = [int(x) for x in args.pages.split(",")]
     print(f"command : {sys.executable.split('/')[-1]} -m bench.alarm_latency "
           f"{' '.join(argv or sys.argv[1:])}")
@@ -231,6 +260,53 @@ def main(argv: list[str] | None = None) -> int:
         base = next(r for r in results if r[1] == n and r[0].startswith("baseline"))
         print(f"{n:>3} pages: p95 {base[3] / ours[3]:.1f}x lower, p50 {base[2] / ours[2]:.1f}x "
               f"lower than polling")
+    return 0
+
+
+def main_active(args: argparse.Namespace, counts: list[int], argv: list[str] | None) -> int:
+    """The same alarms on wall screens with few and with many alarms already active."""
+    from playwright.sync_api import sync_playwright
+
+    page_counts = [int(x) for x in args.pages.split(",")]
+    print(f"command : {sys.executable.split('/')[-1]} -m bench.alarm_latency "
+          f"{' '.join(argv or sys.argv[1:])}")
+    print(f"machine : {os.cpu_count()} CPUs, {platform.platform()}, Chromium headless, wall "
+          f"screens (1920x1080, ?mode=wall), push; {args.alarms} critical alarms "
+          f"{args.spacing * 1000:.0f} ms apart on top of {' or '.join(map(str, counts))} "
+          "active major alarms")
+    results = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        for active in counts:
+            with tempfile.TemporaryDirectory(prefix="cityops-alarm-bench-") as tmp:
+                settings = Settings(var_dir=Path(tmp) / "var", push=True, refresh_ms=2000,
+                                    alert_severities=())
+                store, workers, server = start(settings)
+                try:
+                    raise_background(store, active)
+                    for n in page_counts:
+                        lat = run(browser, server.url, store, n, args.alarms,
+                                  f"a{active}-{n}", args.spacing, "&mode=wall")
+                        results.append((active, n, pct(lat, 50), pct(lat, 95), len(lat)))
+                        print(f"  {active} active, {n} pages: p50 {pct(lat, 50):.0f} ms, "
+                              f"p95 {pct(lat, 95):.0f} ms", file=sys.stderr)
+                finally:
+                    server.stop()
+                    stop_push(server.asgi.flask_app)
+                    workers.shutdown()
+                    with contextlib.suppress(Exception):
+                        shutdown_embedded(settings)
+        browser.close()
+    print()
+    print(f"{'active alarms':>13} {'pages':>5} {'p50':>9} {'p95':>9} {'sightings':>10}")
+    for active, n, p50, p95, count in results:
+        print(f"{active:>13} {n:>5} {p50:>6.0f} ms {p95:>6.0f} ms {count:>10}")
+    print()
+    few, many = counts[0], counts[-1]
+    for n in page_counts:
+        a = next(r for r in results if r[0] == few and r[1] == n)
+        b = next(r for r in results if r[0] == many and r[1] == n)
+        print(f"{n:>3} pages: p95 with {many} active / with {few} active: {b[3] / a[3]:.2f}x")
     return 0
 
 
