@@ -69,16 +69,11 @@
     mendDatePickers(document);
   }
 
-  let queued = false;
+  // In the observer's own turn (a microtask after Dash's change), so nothing else reads the
+  // page between Dash drawing it and the repair; the repair's own changes are not seen again.
   const observer = new MutationObserver(() => {
-    if (queued) { return; }
-    queued = true;
-    // After React's own updates in this frame, before the page is painted again.
-    requestAnimationFrame(() => {
-      queued = false;
-      mend();
-      observer.takeRecords();
-    });
+    mend();
+    observer.takeRecords();
   });
   document.addEventListener("DOMContentLoaded", () => {
     mend();

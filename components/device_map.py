@@ -182,5 +182,6 @@ def unit_label(polygon: list[tuple[float, float]], name: str) -> dl.Polyline:
         positions=[[top, west], [top, east]], interactive=False,
         pathOptions={"opacity": 0, "weight": 0},
         # The overlay pane, under the markers: a name never hides a cluster's count.
-        children=dl.Tooltip(name, permanent=True, pane="overlayPane", direction="top",
+        # The name as the tooltip's content: never a tooltip without a name, even a moment.
+        children=dl.Tooltip(content=name, permanent=True, pane="overlayPane", direction="top",
                             offset=[0, -6], className="unit-label"))

@@ -48,8 +48,10 @@ def route_overlay(summary) -> list:
     if len(route) <= 2:
         return []
     points = route[["lat", "lon"]].values.tolist()
+    # The stop's number as the tooltip's content, set with the tooltip itself (as children
+    # it is drawn a moment later, and a screen reader meets a tooltip with no name).
     stops = [dl.CircleMarker(center=[r.lat, r.lon], radius=14, children=dl.Tooltip(
-        str(r.order), permanent=True, direction="center", className="route-stop"),
+        content=str(r.order), permanent=True, direction="center", className="route-stop"),
         pathOptions={"color": ROUTE_COLOUR, "weight": 3, "fillOpacity": 0.2})
         for r in route.iloc[1:-1].itertuples()]
     return [dl.Polyline(positions=points, pathOptions={"color": ROUTE_COLOUR, "weight": 4,

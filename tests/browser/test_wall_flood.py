@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from data_access import streams
+from tests.browser.axe import axe_violations
 from tests.browser.conftest import ARTIFACTS, SIZES
 
 pytestmark = pytest.mark.browser
@@ -135,7 +136,7 @@ CUT = """() => [...document.querySelectorAll('.kpi-domain, .kpi-label, th')]
 def test_every_page_a_wall_shows_fits_its_screen(live_app, open_page, size, lang):
     """The overview, the map, the city page and every domain page, as a wall screen shows or
     rotates through them (here signed in as an operator): no scrolling either way, no KPI
-    title and no table heading cut."""
+    title and no table heading cut, and no critical or serious axe-core violation."""
     width, height = SIZES[size]
     config = live_app["store"].config
     paths = ["/", "/map", "/city", *(f"/domains/{d.id}" for d in config.domains)]
@@ -150,6 +151,9 @@ def test_every_page_a_wall_shows_fits_its_screen(live_app, open_page, size, lang
         expect(page.locator(".shell.mode-wall")).to_be_visible(timeout=20_000)
         expect(page.locator("main h2, main .kpi-card, main .leaflet-container").first
                ).to_be_visible(timeout=20_000)
+        if path.startswith("/domains/"):  # figures and panels come by callback
+            expect(page.locator(".dom-kpi").first).to_be_visible(timeout=20_000)
+            expect(page.locator(".dom-panel").first).to_be_attached(timeout=20_000)
         page.wait_for_load_state("networkidle")
         size_now = page.evaluate("[document.documentElement.scrollWidth,"
                                  " document.documentElement.scrollHeight]")
@@ -172,6 +176,8 @@ def test_every_page_a_wall_shows_fits_its_screen(live_app, open_page, size, lang
             left_out = page.locator(".dom-panel[hidden]").count()
             if left_out and not page.locator(".panels-left-out").is_visible():
                 problems.append("panels left out without a word")
+        if size == "wall-fhd":  # the accessibility gate, in wall mode (once: the markup is
+            problems += axe_violations(page)  # the same at 4K)
         if problems:
             failures.append((path, problems))
     assert not failures, "; ".join(f"{p}: {' + '.join(why)}" for p, why in failures)
