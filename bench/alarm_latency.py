@@ -64,7 +64,10 @@ WATCH = """() => {
 }"""
 
 
-def start(settings: Settings):
+@contextlib.contextmanager
+def served(settings: Settings):
+    """The app, its workers (no simulator) and its server on `settings`, seeded; all stopped
+    on the way out (push before Redis: the end is not an outage). Yields (store, server)."""
     from app import create_app
     from ingest.workers import Workers
 
@@ -76,7 +79,14 @@ def start(settings: Settings):
     workers = Workers(connect(settings), engine, store.config, simulate=False).start()
     server = ServerThread(dash_app.server)
     server.start()
-    return store, workers, server
+    try:
+        yield store, server
+    finally:
+        server.stop()
+        stop_push(server.asgi.flask_app)
+        workers.shutdown()
+        with contextlib.suppress(Exception):
+            shutdown_embedded(settings)
 
 
 WATCH_FLOOD = """(target) => {
@@ -233,8 +243,7 @@ def main(argv: list[str] | None = None) -> int:
             with tempfile.TemporaryDirectory(prefix="cityops-alarm-bench-") as tmp:
                 settings = Settings(var_dir=Path(tmp) / "var", push=push, refresh_ms=refresh,
                                     alert_severities=())
-                store, workers, server = start(settings)
-                try:
+                with served(settings) as (store, server):
                     for n in page_counts:
                         lat = (run_flood(browser, server.url, store, n, args.flood,
                                          f"{int(push)}-{n}") if args.flood else
@@ -243,12 +252,6 @@ def main(argv: list[str] | None = None) -> int:
                         results.append((name, n, pct(lat, 50), pct(lat, 95), len(lat)))
                         print(f"  {name}, {n} pages: p50 {pct(lat, 50):.0f} ms, "
                               f"p95 {pct(lat, 95):.0f} ms", file=sys.stderr)
-                finally:
-                    server.stop()
-                    stop_push(server.asgi.flask_app)  # before its Redis goes: not an outage
-                    workers.shutdown()
-                    with contextlib.suppress(Exception):
-                        shutdown_embedded(settings)
         browser.close()
     print()
     print(f"{'approach':<36} {'pages':>5} {'p50':>9} {'p95':>9} {'sightings':>10}")
@@ -281,8 +284,7 @@ def main_active(args: argparse.Namespace, counts: list[int], argv: list[str] | N
             with tempfile.TemporaryDirectory(prefix="cityops-alarm-bench-") as tmp:
                 settings = Settings(var_dir=Path(tmp) / "var", push=True, refresh_ms=2000,
                                     alert_severities=())
-                store, workers, server = start(settings)
-                try:
+                with served(settings) as (store, server):
                     raise_background(store, active)
                     for n in page_counts:
                         lat = run(browser, server.url, store, n, args.alarms,
@@ -290,12 +292,6 @@ def main_active(args: argparse.Namespace, counts: list[int], argv: list[str] | N
                         results.append((active, n, pct(lat, 50), pct(lat, 95), len(lat)))
                         print(f"  {active} active, {n} pages: p50 {pct(lat, 50):.0f} ms, "
                               f"p95 {pct(lat, 95):.0f} ms", file=sys.stderr)
-                finally:
-                    server.stop()
-                    stop_push(server.asgi.flask_app)
-                    workers.shutdown()
-                    with contextlib.suppress(Exception):
-                        shutdown_embedded(settings)
         browser.close()
     print()
     print(f"{'active alarms':>13} {'pages':>5} {'p50':>9} {'p95':>9} {'sightings':>10}")
