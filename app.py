@@ -261,11 +261,14 @@ def _run_workers(simulate: bool, serve: bool) -> None:
     from flask import current_app
 
     from ingest.workers import Workers
+    from notify.worker import notifier_for
 
     store = current_store()
-    workers = Workers(store.redis, store.engine, store.config, seed=store.settings.seed,
-                      simulate=simulate,
-                      rules_path=store.settings.config_dir / "rules.yaml").start()
+    settings = store.settings
+    workers = Workers(store.redis, store.engine, store.config, seed=settings.seed,
+                      simulate=simulate, rules_path=settings.config_dir / "rules.yaml",
+                      notifier=notifier_for(store.redis, store.engine, store.config, settings),
+                      notify_every_s=settings.notify_every_s).start()
     broker = _broker(store.settings)
     if broker is not None:  # the network servers' uplinks, in this process tree too
         from ingest import mqtt_source

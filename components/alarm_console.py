@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from components.alarm_list import SEVERITY_ICON, local_time
-from components.i18n import t
+from components.i18n import CATALOGUE, t
 from data_access.alarm_actions import SHELVE_CHOICES_MIN
 from data_access.alarm_health import PRIORITY_TARGET, AlarmHealth
 from data_access.alarm_queries import STATE_ORDER, WINDOWS
@@ -138,6 +138,11 @@ def action_panel(departments: tuple[Department, ...], lang: str) -> html.Div:
     ])
 
 
+def event_name(event: str, lang: str) -> str:
+    """An audit event in the reader's language (an outside producer's own event as it is)."""
+    return t(f"event_{event}", lang) if f"event_{event}" in CATALOGUE else event
+
+
 def detail_view(alarm: dict, device: dict | None, trail: pd.DataFrame, history: pd.DataFrame,
                 lang: str, tz: ZoneInfo, tile_url: str | None) -> list:
     facts = [(t("state", lang), t(f"state_{alarm['state_code']}", lang)),
@@ -171,7 +176,7 @@ def detail_view(alarm: dict, device: dict | None, trail: pd.DataFrame, history: 
     out.append(html.H3(t("audit_trail", lang), className="sub-title"))
     out.append(html.Ol(className="audit-trail", children=[
         html.Li([html.Span(local_time(r.ts, tz, "%d/%m %H:%M:%S"), className="audit-time"),
-                 html.B(r.event), f" · {r.user}" if r.user else "",
+                 html.B(event_name(r.event, lang)), f" · {r.user}" if r.user else "",
                  html.Div(r.note, className="audit-note") if r.note else None])
         for r in trail.itertuples()]))
     return out

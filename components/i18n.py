@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from components.catalogue import access, admin, city, domains, intake, public, reports
+from components.catalogue import access, admin, city, domains, intake, notify, public, reports
 from components.preferences import remembered
 
 LANGUAGES = ("el", "en")
@@ -133,7 +133,7 @@ def _merge(*sections: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 
 CATALOGUE = _merge(CORE, domains.TEXT, city.TEXT, reports.TEXT, access.TEXT, admin.TEXT,
-                   intake.TEXT, public.TEXT)
+                   intake.TEXT, notify.TEXT, public.TEXT)
 
 
 def t(key: str, lang: str, **fmt: object) -> str:

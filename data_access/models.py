@@ -145,3 +145,33 @@ class DisplayToken(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class Notification(Base):
+    """The outbox of alarm notifications (notify/): one row per alarm occurrence, contact,
+    channel and round (first notice, then each reminder), so a notice planned twice is one
+    row; a row stays pending until its channel takes it, however long a server is down."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        Index("ux_notifications_notice", "alarm_id", "raised_at", "channel", "address", "round",
+              unique=True),
+        Index("ix_notifications_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    alarm_id: Mapped[str] = mapped_column(String(160))
+    raised_at: Mapped[datetime] = mapped_column(UtcDateTime)  # which occurrence
+    department: Mapped[str] = mapped_column(String(80))
+    contact: Mapped[str] = mapped_column(String(200))
+    lang: Mapped[str] = mapped_column(String(8))
+    channel: Mapped[str] = mapped_column(String(20))  # email | webhook
+    address: Mapped[str] = mapped_column(String(300))  # e-mail address, or the phone/name
+    round: Mapped[int] = mapped_column(Integer)  # 0: first notice; n: n-th reminder period
+    kind: Mapped[str] = mapped_column(String(20))  # first | reminder | escalation
+    status: Mapped[str] = mapped_column(String(20))  # pending | sent | dropped
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -48,6 +48,18 @@ class Settings:
     mqtt_url: str = ""
     mqtt_ca: str = ""  # CA file for mqtts:// (empty: the system's)
     mqtt_prefix: str = ""  # put before the network servers' own topics on that broker
+    # Alarm notifications by e-mail (notify/): the relay, STARTTLS on unless turned off, and
+    # the account; no host: no e-mail (the webhooks still go). Links in them start with
+    # base_url (default: this machine's own address and port).
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_starttls: bool = True
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "CityOps <cityops@localhost>"
+    smtp_ca_file: str = ""
+    base_url: str = ""
+    notify_every_s: float = 5.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -81,6 +93,15 @@ class Settings:
             mqtt_url=env.get("CITYOPS_MQTT_URL", "").strip(),
             mqtt_ca=env.get("CITYOPS_MQTT_CA", "").strip(),
             mqtt_prefix=env.get("CITYOPS_MQTT_PREFIX", "").strip(),
+            smtp_host=env.get("CITYOPS_SMTP_HOST", "").strip(),
+            smtp_port=int(env.get("CITYOPS_SMTP_PORT", "587")),
+            smtp_starttls=_on(env, "CITYOPS_SMTP_STARTTLS", "on"),
+            smtp_user=env.get("CITYOPS_SMTP_USER", "").strip(),
+            smtp_password=env.get("CITYOPS_SMTP_PASSWORD", ""),
+            smtp_from=env.get("CITYOPS_SMTP_FROM", "CityOps <cityops@localhost>").strip(),
+            smtp_ca_file=env.get("CITYOPS_SMTP_CA_FILE", "").strip(),
+            base_url=env.get("CITYOPS_BASE_URL", "").strip(),
+            notify_every_s=float(env.get("CITYOPS_NOTIFY_EVERY_S", "5")),
             ingest_keys=tuple(k.strip() for k in env.get("CITYOPS_INGEST_KEYS", "").split(",")
                               if k.strip()),
         )

@@ -33,8 +33,10 @@ RULE_TERMS = "cityops:rules:terms:"  # + "rule|unit": hash, each device's figure
 
 SEVERITIES = ("critical", "major", "minor", "warning")
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}  # 0 = most severe
+# A notification sent or failed (notify/): for the audit trail; the alarm stays as it is.
+NOTICE_EVENTS = ("notified", "notify_failed")
 ALARM_EVENTS = ("raised", "acknowledged", "shelved", "unshelved", "cleared", "commented",
-                "assigned")
+                "assigned", *NOTICE_EVENTS)
 OPEN_STATES = ("active_unack", "active_ack", "cleared_unack", "shelved")
 
 # Alarm types of the built-in device-health rules, with their messages.

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from data_access.streams import ALARM_EVENTS, SEVERITIES
+from data_access.streams import ALARM_EVENTS, NOTICE_EVENTS, SEVERITIES
 from ingest.validation import Rejected, _Reject, decode_fields, parse_ts
 
 OPEN_STATES = ("active_unack", "active_ack", "cleared_unack", "shelved")
@@ -105,6 +105,8 @@ def apply_event(current: dict | None, e: AlarmEntry) -> dict | None:
         return _raised(current, e)
     if current is None:
         return None
+    if e.event in NOTICE_EVENTS:  # a notification changes nothing on the alarm
+        return dict(current)
     row = {**current, "updated_at": e.ts}
     state = current["state"]
     if e.event == "acknowledged":

@@ -1,4 +1,5 @@
-"""Start the background workers of one process: ingest, alarm store, health sweep, simulator."""
+"""Start the background workers of one process: ingest, alarm store, health sweep, shelving,
+notifications, simulator."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from ingest.alarm_store import AlarmStoreConsumer
 from ingest.directory import DeviceDirectory
 from ingest.simulator import SimDevice, Simulator
 from ingest.telemetry_consumer import TelemetryConsumer
+from notify import worker as notify_worker
 
 
 def consumer_name(prefix: str) -> str:
@@ -45,6 +47,8 @@ class Workers:
     seed: int = 2026
     simulate: bool = True
     rules_path: Path | None = None  # rules.yaml to watch and reload; None: never reload
+    notifier: notify_worker.Notifier | None = None  # None: this process tells nobody
+    notify_every_s: float = 5.0
     stop: threading.Event = field(default_factory=threading.Event)
     threads: list[threading.Thread] = field(default_factory=list)
 
@@ -60,6 +64,9 @@ class Workers:
         self._spawn("health-sweep", health_sweep.run, self.r, sweep_dir, self.config, self.stop,
                     10.0, self.rules_path)
         self._spawn("shelf-sweep", shelf_sweep.run, self.r, self.engine, self.stop)
+        if self.notifier is not None:
+            self._spawn("notifier", notify_worker.run, self.notifier, self.stop,
+                        self.notify_every_s)
         if self.simulate:
             sim = new_simulator(self.engine, self.config, self.seed)
             self._spawn("simulator", sim.run, self.r, self.stop)

@@ -8,6 +8,8 @@ then the screens. A new password or screen address is shown once, in the form th
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import dash
 from dash import dcc, html
 
@@ -23,13 +25,16 @@ from components.admin import (
     user_rows,
 )
 from components.admin_devices import device_form, device_grid, device_search, device_table_rows
+from components.admin_notify import notify_card
 from components.display_mode import resolve_mode
 from components.i18n import resolve_language, t
 from components.intake import admin_glance
 from components.shell import page_shell
 from data_access import streams
 from data_access.app_context import current_store
+from data_access.departments import load_departments
 from data_access.device_registry import device_rows
+from notify import outbox
 
 dash.register_page(__name__, path="/admin", name="Admin", order=9,
                    nav_label={"el": t("nav_admin", "el"), "en": t("nav_admin", "en")},
@@ -88,6 +93,14 @@ def devices_section(store, lang: str) -> html.Div:
     ])
 
 
+def notify_glance(store, lang: str) -> html.Section:
+    with store.engine.connect() as conn:
+        summary = outbox.summary(conn, datetime.now(UTC) - timedelta(hours=24))
+    settings = store.settings
+    relay = f"{settings.smtp_host}:{settings.smtp_port}" if settings.smtp_host else ""
+    return notify_card(load_departments(settings.config_dir), summary, relay, lang)
+
+
 def layout(lang: str | None = None, mode: str | None = None, **_query) -> html.Div:
     store = current_store()
     config = store.config
@@ -97,7 +110,8 @@ def layout(lang: str | None = None, mode: str | None = None, **_query) -> html.D
         html.Div(className="admin-page", children=[
             users_section(store, lang), tokens_section(store, lang),
             devices_section(store, lang),
-            admin_glance(streams.intake_health(store.redis), lang)]),
+            admin_glance(streams.intake_health(store.redis), lang),
+            notify_glance(store, lang)]),
         dcc.Store(id="admin-edit-target"),
         dcc.Store(id="admin-token-id"),
         dcc.Store(id="page-lang", data=lang),

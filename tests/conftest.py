@@ -92,7 +92,7 @@ class Backend:
 def _clean(engine: Engine, r: redis.Redis) -> None:
     with engine.begin() as conn:
         for table in ("readings", "reading_conflicts", "device_state", "alarm_events",
-                      "alarms", "users", "display_tokens"):
+                      "alarms", "users", "display_tokens", "notifications"):
             conn.execute(text(f"DELETE FROM {table}"))
         # The seed (every test) keeps what a device was given since; a test's are its own.
         conn.execute(text("UPDATE devices SET dev_eui = NULL, profile = NULL"))

@@ -210,3 +210,37 @@ def test_the_admin_sees_what_waits_what_was_lost_and_what_was_refused(admin_page
     finally:
         r.hincrby(streams.LOST, streams.TELEMETRY, -7)
         r.hincrby(streams.DEADLETTER_COUNT, "unknown_metric", -3)
+
+
+def test_the_admin_sees_who_is_on_call_and_a_notification_that_keeps_failing(admin_page,
+                                                                           open_page):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import delete, insert
+
+    from data_access.models import Notification
+
+    engine, now = admin_page["store"].engine, datetime.now(UTC)
+    with engine.begin() as conn:
+        conn.execute(insert(Notification), [{
+            "alarm_id": "river|x", "raised_at": now, "department": "civil_protection",
+            "contact": "A", "lang": "el", "channel": "email", "address": "a@chalkida.example",
+            "round": 0, "kind": "first", "status": "pending", "created_at": now,
+            "next_attempt_at": now, "attempts": 3,
+            "last_error": "ConnectionRefusedError: [Errno 111] Connection refused"}])
+    try:
+        page = open_admin(open_page, admin_page)
+        on_call = page.locator("#notify-departments")
+        on_call.scroll_into_view_if_needed()
+        expect(on_call.locator("tbody tr", has_text="Civil protection")).to_contain_text(
+            "3Critical10 min20 min")
+        expect(page.locator("#notify-outbox tbody tr", has_text="Failed")).to_contain_text("1")
+        expect(page.locator("#admin-notify-title ~ .intake-bad")).to_contain_text(
+            "Connection refused")
+        expect(page.locator("#admin-notify-title ~ .admin-hint", has_text="Mail relay")
+               ).to_contain_text("webhooks only")
+        assert contrast_failures(page) == []
+        assert page.errors == []
+    finally:
+        with engine.begin() as conn:
+            conn.execute(delete(Notification))

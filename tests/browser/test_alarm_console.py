@@ -121,7 +121,7 @@ def test_detail_panel_shelve_and_comment_with_audit_trail(live_app, open_page):
     expect(detail.locator(".audit-trail")).to_contain_text("Crew sent")
     page.locator("#act-shelve").click()
     expect(row(page, alarm_id)).to_contain_text("Shelved", timeout=5_000)
-    expect(detail.locator(".audit-trail")).to_contain_text("shelved · test-operator")
+    expect(detail.locator(".audit-trail")).to_contain_text("Shelved · test-operator")
     page.screenshot(path=str(ARTIFACTS / "alarms-detail.png"))
     close(store, alarm_id)
     assert page.errors == []
