@@ -10,7 +10,10 @@
      dropdown's button (axe: aria-hidden-focus). The button takes the tab stop itself.
    - DatePickerRange puts a popup button's ARIA (and a label naming ids that do not exist)
      on the plain box around its two date inputs (axe: aria-allowed-attr). The inputs are
-     the controls, each with its own label; the box keeps none of it. */
+     the controls, each with its own label; the box keeps none of it.
+   - Leaflet's zoom buttons and its own link, and the step buttons of Dash's number inputs,
+     are titled in English whatever the page's language; the page carries its words for them
+     (#library-words, components/shell.py). */
 (function () {
   let counter = 0;
 
@@ -63,7 +66,26 @@
     });
   }
 
+  let libraryWords = null;
+
+  function mendLibraryWords(root) {
+    if (libraryWords === null) {
+      const holder = document.getElementById("library-words");
+      if (!holder) { return; }
+      try { libraryWords = JSON.parse(holder.dataset.words || "{}"); } catch (e) { libraryWords = {}; }
+    }
+    if (!Object.keys(libraryWords).length) { return; }
+    root.querySelectorAll(".leaflet-control-container [title], .dash-input-stepper")
+      .forEach(el => {
+        for (const name of ["title", "aria-label"]) {
+          const word = libraryWords[el.getAttribute(name)];
+          if (word) { el.setAttribute(name, word); }
+        }
+      });
+  }
+
   function mend() {
+    mendLibraryWords(document);
     mendOptionLists(document);
     mendDropdowns(document);
     mendDatePickers(document);

@@ -31,6 +31,9 @@
     return `${(w.more || "+{n}").replace("{n}", total)}: ${parts.join(" · ")}`;
   }
 
+  // One pass: every row's place is read at once (one layout), the rows that end below the
+  // room left for the "more" line are hidden at once. Hiding row by row and asking after
+  // each whether it fits now cost a layout per row, on every screen, at every change.
   function fitAlarms(list) {
     const rows = Array.from(list.children).filter(li => li.classList.contains("alarm-item"));
     rows.forEach(li => { li.hidden = false; });
@@ -40,11 +43,27 @@
     try { Object.assign(counts, JSON.parse((old && old.dataset.rest) || "{}")); } catch (e) {}
     const more = note(list, "alarm-more");
     const w = words(list);
-    for (let i = rows.length - 1; i > 0 && overflows(list); i--) {
-      rows[i].hidden = true;
-      const sev = rows[i].dataset.sev;
-      counts[sev] = (counts[sev] || 0) + Number(rows[i].dataset.repeats || 1);
+    more.textContent = moreText(w, Object.assign({}, counts, {[rows[0].dataset.sev]: 1}));
+    const box = list.getBoundingClientRect();
+    const pad = parseFloat(getComputedStyle(list).paddingBottom) || 0;
+    const room = box.top + list.clientHeight - pad - more.getBoundingClientRect().height;
+    const bottoms = rows.map(li => li.getBoundingClientRect().bottom);
+    let keep = Math.max(1, bottoms.filter(b => b <= room).length);
+    const hide = () => {
+      for (const li of rows.slice(keep)) {
+        li.hidden = true;
+        counts[li.dataset.sev] = (counts[li.dataset.sev] || 0) + Number(li.dataset.repeats || 1);
+      }
       more.textContent = moreText(w, counts);
+    };
+    hide();
+    // The "more" line may wrap longer than its sample: then one row less, rarely twice.
+    while (keep > 1 && overflows(list)) {
+      rows.forEach(li => { li.hidden = false; });
+      Object.keys(counts).forEach(k => { counts[k] = 0; });
+      try { Object.assign(counts, JSON.parse((old && old.dataset.rest) || "{}")); } catch (e) {}
+      keep -= 1;
+      hide();
     }
   }
 

@@ -12,7 +12,14 @@ from dash import Input, Output, State, ctx, no_update
 from access.identity import current_principal
 from access.policy import ALARM_ACT, may_act_on
 from access.rules import Rule, callbacks_need
-from components.alarm_console import detail_view, grid_rows, health_panel
+from components.alarm_console import (
+    detail_view,
+    fold_repeats,
+    grid_rows,
+    health_panel,
+    member_ids,
+    newest_id,
+)
 from components.i18n import t
 from data_access.alarm_actions import ActionError, act
 from data_access.alarm_health import health
@@ -28,6 +35,7 @@ from data_access.alarm_queries import (
 from data_access.app_context import current_store
 from data_access.city_config import text
 from data_access.departments import department_for, load_departments
+from data_access.store import name_column
 
 HEALTH_WINDOW = timedelta(days=7)
 AROUND = timedelta(hours=1)  # values shown before and after the alarm
@@ -78,15 +86,16 @@ def register(app) -> None:
     @app.callback(
         Output("alarm-grid", "rowData"),
         Input("f-domain", "value"), Input("f-severity", "value"), Input("f-state", "value"),
-        Input("f-unit", "value"), Input("f-window", "value"),
+        Input("f-unit", "value"), Input("f-window", "value"), Input("f-group", "value"),
         Input("alarm-signal", "data"), Input("console-msg", "children"),
         Input("detail-msg", "children"),
         State("page-lang", "data"),
     )
-    def rows(domains, severities, states, units, window, _signal, _msg, _msg2, lang):
+    def rows(domains, severities, states, units, window, group, _signal, _msg, _msg2, lang):
         f = AlarmFilter(domains or [], severities or [], states or [], units or [],
                         window or "open")
-        return _rows(current_store(), f, lang)
+        found = _rows(current_store(), f, lang)
+        return fold_repeats(found, lang) if "on" in (group or []) else found
 
     @app.callback(
         Output("alarm-grid", "exportDataAsCsv"),
@@ -104,7 +113,7 @@ def register(app) -> None:
     def pick(cell):
         if not cell or cell.get("rowId") is None:
             return no_update
-        return cell["rowId"]
+        return cell["rowId"]  # a folded row's "group:<newest>": detail() opens the newest
 
     @app.callback(
         Output("alarm-detail", "children"), Output("detail-actions", "hidden"),
@@ -117,6 +126,9 @@ def register(app) -> None:
         row = next((r for r in row_data or [] if r["alarm_id"] == alarm_id), None)
         if row is None:
             return t("pick_alarm", lang), True, None
+        if row.get("newest"):  # a folded row: the details (and actions) of its newest alarm
+            row = row["newest"]
+            alarm_id = row["alarm_id"]
         store = current_store()
         device = store.device_row(row["device_id"]) if row.get("device_id") else None
         history = store.device_history(row["device_id"], datetime.fromisoformat(
@@ -142,7 +154,10 @@ def register(app) -> None:
         start = end - HEALTH_WINDOW
         h = health(raised_events(store.engine, start), open_alarms_since(store.engine),
                    start, end)
-        return health_panel(h, lang, ZoneInfo(store.config.city.timezone))
+        names = store.devices().set_index("id")[name_column(lang)]
+        config = store.config
+        return health_panel(h, lang, ZoneInfo(config.city.timezone), lambda device, typ: (
+            names.get(device, device), config.alarm_message(typ, typ, lang)))
 
 
 def _register_actions(app) -> None:
@@ -153,8 +168,7 @@ def _register_actions(app) -> None:
         prevent_initial_call=True,
     )
     def acknowledge_selected(_n, selected, lang):
-        ids = [r["alarm_id"] for r in selected or []]
-        return _act("acknowledged", ids, lang)
+        return _act("acknowledged", member_ids(selected or []), lang)
 
     @app.callback(
         Output("detail-msg", "children"), Output("detail-msg", "className"),
@@ -167,7 +181,7 @@ def _register_actions(app) -> None:
         prevent_initial_call=True,
     )
     def detail_action(_a, _s, _u, _g, _c, alarm_id, minutes, department, note, lang):
-        ids = [alarm_id] if alarm_id else []
+        ids = [newest_id(alarm_id)] if alarm_id else []
         match ctx.triggered_id:
             case "act-ack":
                 return _act("acknowledged", ids, lang)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 
-from components.i18n import t
+from components.i18n import graph_config, t
 from components.time_range import range_start
 from data_access.app_context import current_store
 
@@ -14,7 +14,7 @@ CHART_LAYOUT = {"template": "plotly_dark", "paper_bgcolor": "#22262c",
                 "height": 240, "font": {"size": 14}}
 
 
-def history_figures(frame, titles: dict[str, str], tz: str) -> list:
+def history_figures(frame, titles: dict[str, str], tz: str, lang: str) -> list:
     """One chart per metric, titled with what a person calls it (`titles`: metric -> title),
     in the order of `titles` (the kind's own order, as the value cards above the charts)."""
     charts = []
@@ -29,7 +29,7 @@ def history_figures(frame, titles: dict[str, str], tz: str) -> list:
                                    mode=mode, line={"width": 2, "color": "#8cc8ff"},
                                    marker={"size": 7}))
         fig.update_layout(title=titles.get(metric, metric), **CHART_LAYOUT)
-        charts.append(dcc.Graph(figure=fig, config={"displaylogo": False},
+        charts.append(dcc.Graph(figure=fig, config=graph_config(lang),
                                 className="history-chart", id={"type": "history", "m": metric}))
     return charts
 
@@ -49,4 +49,4 @@ def register(app) -> None:
         config = store.config
         units = config.kinds[store.device_row(device_id)["kind"]].metrics
         titles = {m: config.metric_label(m, u, lang) for m, u in units.items()}
-        return history_figures(frame, titles, config.city.timezone)
+        return history_figures(frame, titles, config.city.timezone, lang)

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html, no_update
 
 from components.domain_page import PAGES, DomainPage, kpi_card
-from components.i18n import t
+from components.i18n import graph_config, t
 from components.report_form import domain_metrics
 from data_access import domain_data
 from data_access.app_context import current_store
@@ -80,7 +80,7 @@ def trend_figures(domain: str, lang: str, since, until) -> list:
         # would squash the chart to its empty container's height.
         charts.append(dcc.Graph(figure=fig, className="trend-chart",
                                 style={"height": f"{fig.layout.height}px"},
-                                config={"displaylogo": False, "responsive": True}))
+                                config=graph_config(lang, responsive=True)))
     return charts
 
 

@@ -10,6 +10,7 @@ from access.policy import USERS_ADMIN
 from access.rules import Rule, callbacks_need
 from components.i18n import t
 from components.intake import ANY, dead_rows, reason_label
+from components.numbers import count
 from data_access import dead_letters, streams
 from data_access.app_context import current_store
 from ingest import resend
@@ -46,7 +47,7 @@ def send_again(reason: str | None, device: str | None, lang: str) -> str:
         sent, left = resend.resend(current_store().redis, reason, device)
     except streams.Backlogged:
         return t("intake_resend_full", lang)
-    return t("intake_resent", lang, sent=f"{sent:,}", left=f"{left:,}")
+    return t("intake_resent", lang, sent=count(sent, lang), left=count(left, lang))
 
 
 def register(app) -> None:

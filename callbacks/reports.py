@@ -17,6 +17,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from access.policy import REPORTS
 from access.rules import Rule, callbacks_need
 from components.i18n import LANGUAGES, t
+from components.numbers import precise
 from components.report_form import (
     FormError,
     FormValues,
@@ -58,8 +59,7 @@ SHORT = "%d/%m/%Y %H:%M"
 # -- presentation ----------------------------------------------------------------------------
 def number(value: float, lang: str) -> str:
     """A figure as the reader writes it: Greek 1.234,5 / English 1,234.5, up to 3 decimals."""
-    s = f"{value:,.3f}".rstrip("0").rstrip(".")
-    return s.translate(str.maketrans(",.", ".,")) if lang == "el" else s
+    return precise(value, lang)
 
 
 def measure(request: ReportRequest, config: CityConfig) -> str:
@@ -227,7 +227,7 @@ def _run(values: FormValues, lang: str, mode: str) -> tuple:
     try:
         request = read_form(values, store.config, store.devices(), datetime.now(UTC))
     except FormError as err:
-        return (t(err.key, lang, **err.fmt), "form-msg form-error",
+        return (err.message(lang), "form-msg form-error",
                 *[no_update] * 7)
     tbl = table(report_frame(store.engine, request), request, store, lang)
     cols = columns(request, store.config, lang)

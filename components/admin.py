@@ -14,7 +14,7 @@ from access.policy import DOMAIN_BOUND_ROLES
 from access.users import USER_ROLES, TokenView, UserView
 from components.alarm_console import GRID_THEME
 from components.alarm_list import local_time
-from components.i18n import t
+from components.i18n import grid_locale, t
 from data_access.city_config import CityConfig, text
 
 DATE_TIME = "%Y-%m-%d %H:%M"
@@ -93,15 +93,21 @@ ROW_THEME = GRID_THEME + (".withParams({rowHeight: 'max(44px, 2.4em)', headerHei
                           " cellHorizontalPadding: 10})")
 
 
+NAME_FIELDS = {"name", "full_name", "created_by"}
+
+
 def grid(id_: str, columns: list[tuple[str, str, int]], rows: list[dict], row_id: str,
-          empty: str, **options) -> dag.AgGrid:
+         empty: str, lang: str, **options) -> dag.AgGrid:
     """A single-pick table in the control room's dark theme; a click picks a row. Columns
     share the width by the characters they usually hold, and a cell too narrow wraps rather
     than cut a name or a time (a portrait tablet has little room for six columns). Sorting,
     no filters: an admin's list is short, and the filter buttons would take that room."""
     return dag.AgGrid(
         id=id_, className=f"admin-grid {id_}", rowData=rows,
-        columnDefs=[{"field": f, "headerName": h, "flex": chars, "minWidth": chars * 6 + 20}
+        columnDefs=[{"field": f, "headerName": h, "flex": chars, "minWidth": chars * 6 + 20,
+                     # People's and screens' names are theirs, in any script
+                     # (class "notranslate": translators and tools leave them as they are).
+                     **({"cellClass": "notranslate"} if f in NAME_FIELDS else {})}
                     for f, h, chars in columns],
         # Text as given: the grid would otherwise guess "2026-05-04 14:03" is a date and
         # blank a "never" below it.
@@ -112,7 +118,7 @@ def grid(id_: str, columns: list[tuple[str, str, int]], rows: list[dict], row_id
         dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
                                           "enableClickSelection": True},
                          "theme": {"function": ROW_THEME}, "animateRows": False,
-                         "localeText": {"noRowsToShow": empty},
+                         "localeText": {**grid_locale(lang), "noRowsToShow": empty},
                          "suppressColumnVirtualisation": True, **options},
         style={"height": "100%", "width": "100%"},
     )
@@ -126,7 +132,7 @@ def user_grid(rows: list[dict], lang: str) -> dag.AgGrid:
         ("domains", t("admin_col_domains", lang), 16),
         ("active", t("admin_col_active", lang), 11),
         ("last_login", t("admin_col_last_login", lang), 16),
-    ], rows, "params.data.name", t("admin_no_users", lang),
+    ], rows, "params.data.name", t("admin_no_users", lang), lang,
         rowClassRules={"admin-row-off": "params.data.active_code === 'disabled'"})
 
 
@@ -137,7 +143,7 @@ def token_grid(rows: list[dict], lang: str) -> dag.AgGrid:
         ("created", t("admin_col_created", lang), 16),
         ("last_used", t("admin_col_last_used", lang), 16),
         ("revoked", t("admin_col_revoked", lang), 16),
-    ], rows, "params.data.id", t("admin_no_tokens", lang),
+    ], rows, "params.data.id", t("admin_no_tokens", lang), lang,
         rowClassRules={"admin-row-off": "!params.data.live"})
 
 

@@ -42,7 +42,7 @@ def device_grid(rows: list[dict], lang: str):
         ("unit_name", t("admin_dev_unit", lang), 10),
         ("profile_name", t("admin_dev_profile", lang), 14),
         ("dev_eui", "DevEUI", 14),
-    ], rows, "params.data.id", t("admin_dev_none", lang), pagination=True,
+    ], rows, "params.data.id", t("admin_dev_none", lang), lang, pagination=True,
         paginationPageSize=20, paginationPageSizeSelector=False)
 
 

@@ -7,6 +7,7 @@ from dash import html
 
 from components.i18n import t
 from components.intake import card, numbers_table
+from components.numbers import decimal
 from data_access.city_config import text
 from data_access.departments import Department
 
@@ -37,4 +38,4 @@ def notify_card(departments: tuple[Department, ...], summary: dict, mail_relay: 
 
 
 def _minutes(value: float, lang: str) -> str:
-    return f"{value:g} {t('minutes', lang)}" if value else t("notify_off", lang)
+    return f"{decimal(value, lang)} {t('minutes', lang)}" if value else t("notify_off", lang)

@@ -12,7 +12,8 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from components.alarm_list import SEVERITY_ICON, local_time
-from components.i18n import CATALOGUE, t
+from components.i18n import CATALOGUE, graph_config, grid_locale, t
+from components.numbers import decimal
 from data_access.alarm_actions import SHELVE_CHOICES_MIN
 from data_access.alarm_health import PRIORITY_TARGET, AlarmHealth
 from data_access.alarm_queries import STATE_ORDER, WINDOWS
@@ -28,6 +29,7 @@ CHART = {"template": "plotly_dark", "paper_bgcolor": "#22262c", "plot_bgcolor": 
 
 
 DATE_TIME = "%Y-%m-%d %H:%M"
+GROUP_PREFIX = "group:"  # the id of a row that folds repeats (fold_repeats)
 
 
 def _multi(id_: str, label: str, options: list[tuple[str, str]], value=None) -> html.Div:
@@ -51,6 +53,11 @@ def filter_bar(config: CityConfig, lang: str, user: str) -> html.Div:
             dcc.Dropdown(id="f-window", value="open", clearable=False,
                          options=[{"label": t(f"window_{w}", lang), "value": w}
                                   for w in ("open", *WINDOWS)]),
+        ]),
+        html.Div(className="console-filter", children=[
+            # Under a flood, one row per rule, severity and unit (as the wall's panel).
+            dcc.Checklist(id="f-group", value=[], className="console-group",
+                          options=[{"label": t("group_repeats", lang), "value": "on"}]),
         ]),
         html.Div(className="console-filter", children=[
             # Actions are recorded under the signed-in user; no name to type.
@@ -77,7 +84,7 @@ def grid(lang: str) -> dag.AgGrid:
             col("message", t("message", lang), minWidth=220, flex=2),
             col("count", t("count", lang), maxWidth=100, type="numericColumn"),
             col("assigned", t("assigned", lang), minWidth=140),
-            col("ack_by", t("ack_by", lang), minWidth=130),
+            col("ack_by", t("ack_by", lang), minWidth=130, cellClass="notranslate"),
         ],
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "flex": 1},
         rowData=[],
@@ -86,7 +93,7 @@ def grid(lang: str) -> dag.AgGrid:
                          # The control room's dark neutral theme; text kept above 4.5:1.
                          "theme": {"function": GRID_THEME},
                          "animateRows": False, "rowHeight": 44, "headerHeight": 44,
-                         "suppressColumnVirtualisation": True},
+                         "suppressColumnVirtualisation": True, "localeText": grid_locale(lang)},
         csvExportParams={"fileName": "cityops-alarms.csv"},
         style={"height": "100%", "width": "100%"},
     )
@@ -110,7 +117,47 @@ def grid_rows(frame: pd.DataFrame, config: CityConfig, names: dict[str, str],
         "count": int(r.count or 1),
         "assigned": departments.get(r.assigned_to or "", ""), "assigned_id": r.assigned_to,
         "ack_by": r.acknowledged_by or "",
+        "repeat_of": f"{r.type}|{r.severity}|{r.unit}",
     } for r in frame.itertuples()]
+
+
+def fold_repeats(rows: list[dict], lang: str) -> list[dict]:
+    """One row per rule, severity and municipal unit, in the list's order, as the wall's
+    panel folds them under a flood ("7 × Water level rising fast"); the row stands for all
+    its alarms (`members`): acknowledging it acknowledges them all. Its details are those
+    of its newest alarm (`newest`)."""
+    groups: dict[str, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(row["repeat_of"], []).append(row)
+    folded = []
+    for members in groups.values():
+        first = members[0]
+        if len(members) == 1:
+            folded.append(first)
+            continue
+        folded.append({**first, "alarm_id": GROUP_PREFIX + first["alarm_id"],
+                       "members": [m["alarm_id"] for m in members], "newest": first,
+                       "message": f"{len(members)} × {first['message']}",
+                       "device": _devices(members, lang),
+                       "count": sum(m["count"] for m in members)})
+    return folded
+
+
+def _devices(members: list[dict], lang: str) -> str:
+    """One device by its name; several by how many."""
+    devices = {m["device_id"] for m in members}
+    return members[0]["device"] if len(devices) == 1 else t("group_devices", lang,
+                                                              n=len(devices))
+
+
+def newest_id(row_id: str) -> str:
+    """The alarm a row's details and actions are about: a folded row's newest alarm."""
+    return row_id.removeprefix(GROUP_PREFIX)
+
+
+def member_ids(selected: list[dict]) -> list[str]:
+    """The alarms behind the rows picked: a folded row's every member."""
+    return [i for row in selected for i in row.get("members") or [row["alarm_id"]]]
 
 
 def action_panel(departments: tuple[Department, ...], lang: str) -> html.Div:
@@ -172,7 +219,7 @@ def detail_view(alarm: dict, device: dict | None, trail: pd.DataFrame, history: 
                          for m, rows in history.groupby("metric")])
         fig.add_vline(x=alarm["raised_ts"], line={"color": "#ff5c5c", "dash": "dash"})
         fig.update_layout(height=230, legend={"orientation": "h"}, **CHART)
-        out.append(dcc.Graph(figure=fig, config={"displaylogo": False}, className="detail-chart"))
+        out.append(dcc.Graph(figure=fig, config=graph_config(lang), className="detail-chart"))
     out.append(html.H3(t("audit_trail", lang), className="sub-title"))
     out.append(html.Ol(className="audit-trail", children=[
         html.Li([html.Span(local_time(r.ts, tz, "%d/%m %H:%M:%S"), className="audit-time"),
@@ -182,11 +229,15 @@ def detail_view(alarm: dict, device: dict | None, trail: pd.DataFrame, history: 
     return out
 
 
-def health_panel(h: AlarmHealth, lang: str, tz: ZoneInfo) -> list:
-    prio = " / ".join(f"{h.priority_pct[p]:g}" for p in PRIORITY_TARGET)
+def health_panel(h: AlarmHealth, lang: str, tz: ZoneInfo,
+                 name_of=lambda device, alarm_type: (device, alarm_type)) -> list:
+    """`name_of(device id, alarm type)`: the device's name and the alarm's words for the
+    reader (the ids, without it)."""
+    prio = " / ".join(decimal(h.priority_pct[p], lang) for p in PRIORITY_TARGET)
     cards = [
-        (t("h_rate", lang), f"{h.per_10min_avg:g} / {h.per_10min_max}", h.per_10min_avg > 1),
-        (t("h_flood", lang), f"{h.flood_share_pct:g} %", h.flood_share_pct > 1),
+        (t("h_rate", lang), f"{decimal(h.per_10min_avg, lang)} / {h.per_10min_max}",
+         h.per_10min_avg > 1),
+        (t("h_flood", lang), f"{decimal(h.flood_share_pct, lang)} %", h.flood_share_pct > 1),
         (t("h_standing", lang), str(h.standing), h.standing > 0),
         (t("h_chatter", lang), str(h.chattering), h.chattering > 0),
         (t("h_priorities", lang), f"{prio} %", False),
@@ -203,8 +254,8 @@ def health_panel(h: AlarmHealth, lang: str, tz: ZoneInfo) -> list:
                       html.Span(value, className="health-value")],
                      className="health-card" + (" health-bad" if bad else ""))
             for label, value, bad in cards]),
-        dcc.Graph(figure=fig, config={"displaylogo": False}, className="health-chart"),
+        dcc.Graph(figure=fig, config=graph_config(lang), className="health-chart"),
         html.H3(t("h_bad_actors", lang), className="sub-title"),
-        html.Ol([html.Li(f"{d} · {typ} · {n}") for d, typ, n in h.bad_actors],
-                className="bad-actors"),
+        html.Ol([html.Li(" · ".join((*name_of(d, typ), f"{n} {t('times', lang)}")))
+                 for d, typ, n in h.bad_actors], className="bad-actors"),
     ]

@@ -5,75 +5,14 @@ and words, never a colour alone."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from components.i18n import t
+from components.i18n import graph_config, t
+from components.numbers import MONTHS, NBSP, day, figure, moment, money, number, percent, signed
 from data_access.city_config import CityConfig, text
 from data_access.city_headlines import Headline
 from data_access.programme import LIKERT_MAX, LIKERT_MIN, Axis, Programme, Strategy
-
-MONTHS = {
-    "el": ["Ιαν", "Φεβ", "Μαρ", "Απρ", "Μαΐ", "Ιουν", "Ιουλ", "Αυγ", "Σεπ", "Οκτ", "Νοε", "Δεκ"],
-    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
-}
-WEEKDAYS = {"el": ["Δευ", "Τρί", "Τετ", "Πέμ", "Παρ", "Σάβ", "Κυρ"],
-            "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}
-CURRENCY_SIGNS = {"EUR": "€"}
-MINUS = "\u2212"  # a real minus: a hyphen is easy to miss at arm's length
-NBSP = "\u00a0"  # a figure and its unit never part at a line break
-
-
-# -- numbers and dates ---------------------------------------------------------------------
-def number(value: float, lang: str, decimals: int = 0) -> str:
-    """Greek groups thousands with '.' and marks decimals with ','; English the other way."""
-    s = f"{abs(value):,.{decimals}f}"
-    if lang == "el":
-        s = s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return (MINUS if round(value, decimals) < 0 else "") + s
-
-
-def figure(value: float | None, lang: str) -> str:
-    """A KPI as an official reads it: whole numbers plain, small ones to 2 decimals (a river
-    level in cm), others to 1, thousands grouped; no trailing zeros."""
-    if value is None:
-        return "—"
-    if float(value).is_integer() or abs(value) >= 1000:
-        return number(value, lang)
-    s = number(value, lang, 2 if abs(value) < 10 else 1)
-    point = "," if lang == "el" else "."
-    return s.rstrip("0").rstrip(point) if point in s else s
-
-
-def signed(value: float, lang: str) -> str:
-    return ("+" if value > 0 else "") + figure(value, lang)
-
-
-def money(value: float, currency: str, lang: str) -> str:
-    sign = CURRENCY_SIGNS.get(currency)
-    amount = number(value, lang)
-    if sign is None:
-        return f"{amount}{NBSP}{currency}"
-    return f"{amount}{NBSP}{sign}" if lang == "el" else f"{sign}{amount}"
-
-
-def percent(value: float, lang: str) -> str:
-    return f"{number(value, lang, 0 if float(round(value, 1)).is_integer() else 1)}{NBSP}%"
-
-
-def day(d: date, lang: str) -> str:
-    return f"{d.day} {MONTHS.get(lang, MONTHS['en'])[d.month - 1]} {d.year}"
-
-
-def moment(at: datetime, tz: str, lang: str) -> str:
-    """'Sun 15 Nov, 22:13' in the city's time zone."""
-    local = at.astimezone(ZoneInfo(tz))
-    weekday = WEEKDAYS.get(lang, WEEKDAYS["en"])[local.weekday()]
-    month = MONTHS.get(lang, MONTHS["en"])[local.month - 1]
-    return f"{weekday} {local.day} {month}, {local:%H:%M}"
 
 
 def change_unit(unit: str, lang: str) -> str:
@@ -228,8 +167,8 @@ def strategy_card(strategy: Strategy, kpi_id: str, name: str, lang: str) -> html
         change_line(trend.change, "", lang, since),
         # The box sets the height (assets/city.css); the chart fills it.
         html.Div(dcc.Graph(figure=trend_figure(strategy, kpi_id, lang), style={"height": "100%"},
-                           config={"staticPlot": True, "displayModeBar": False,
-                                   "responsive": True}), className="city-trend"),
+                           config=graph_config(lang, staticPlot=True, displayModeBar=False,
+                                               responsive=True)), className="city-trend"),
     ])
 
 

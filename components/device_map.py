@@ -12,7 +12,7 @@ from dash import dcc, html
 from components.i18n import t
 from data_access.city_config import CityConfig, text
 from data_access.map_data import CLUSTER_RADIUS_PX, MapFacets, ids_url, positions_url
-from data_access.settings import Settings
+from data_access.settings import DEFAULT_TILE_ATTRIBUTION, Settings
 from data_access.status import STATUSES
 
 JS = "cityops.map."
@@ -122,7 +122,10 @@ def device_map(config: CityConfig, settings: Settings, devices_version: str,
     ] + [unit_label(u.polygon, text(u.name, lang)) for u in config.city.units]
     base = []
     if settings.tile_url and settings.tile_url.lower() != "none":
-        base = [dl.TileLayer(url=settings.tile_url, attribution=settings.tile_attribution,
+        credit = settings.tile_attribution  # OpenStreetMap's, in the reader's language
+        if credit == DEFAULT_TILE_ATTRIBUTION:
+            credit = t("osm_attribution", lang)
+        base = [dl.TileLayer(url=settings.tile_url, attribution=credit,
                              className="tiles")]
     return html.Div(
         className="map-wrap",

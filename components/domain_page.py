@@ -23,8 +23,8 @@ from access.policy import DOMAIN_VIEW, domains_for
 from components.alarm_console import GRID_THEME
 from components.device_map import device_map
 from components.display_mode import resolve_mode
-from components.i18n import resolve_language, t
-from components.kpi_strip import format_number
+from components.i18n import grid_locale, resolve_language, t
+from components.numbers import short
 from components.shell import page_shell
 from data_access.app_context import current_store
 from data_access.city_config import CityConfig, text
@@ -96,7 +96,7 @@ class DomainPage:
             html.Section(className="domain-table-wrap", children=[
                 html.H2(t("dom_devices", lang), className="panel-title"),
                 html.P(id="domain-table-note", className="muted"),
-                device_grid(),
+                device_grid(lang),
             ]),
             dcc.Interval(id="live-tick", interval=store.settings.refresh_ms),
             dcc.Interval(id="table-tick", interval=TABLE_REFRESH_MS),
@@ -137,12 +137,13 @@ def trend_section(lang: str, range_key: str | None) -> html.Section:
     ])
 
 
-def device_grid() -> dag.AgGrid:
+def device_grid(lang: str) -> dag.AgGrid:
     return dag.AgGrid(
         id="domain-devices", className="domain-grid", rowData=[], columnDefs=[],
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
         dashGridOptions={"theme": {"function": GRID_THEME}, "rowHeight": 44, "headerHeight": 44,
-                         "animateRows": False, "domLayout": "normal"},
+                         "animateRows": False, "domLayout": "normal",
+                         "localeText": grid_locale(lang)},
         columnSize="responsiveSizeToFit", style={"height": "28em", "width": "100%"},
     )
 
@@ -154,7 +155,7 @@ def kpi_card(kpi: Kpi, lang: str, tz: ZoneInfo) -> html.Div:
     window = text(kpi.window, lang) if kpi.window else ""
     return html.Div(className=f"kpi-card dom-kpi band-{band}", id=f"dkpi-{kpi.key}", children=[
         html.Div(text(kpi.label, lang), className="kpi-label dom-kpi-label"),
-        html.Div([html.Span(format_number(kpi.value), className="kpi-value"),
+        html.Div([html.Span(short(kpi.value, lang), className="kpi-value"),
                   html.Span(kpi.unit, className="kpi-unit"),
                   html.Span(BAND_MARK.get(band, ""), className="band-mark",
                             title=t(f"band_{band}", lang) if band in BAND_MARK else None)],

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import pandas as pd
 from dash import dcc, html
 
-from components.kpi_strip import format_number
+from components.i18n import graph_config
+from components.numbers import short
 from data_access.city_config import text
 
 # Plain plotly.js layout (a dict figure gets no Python-side template): dark, AA contrast.
@@ -38,7 +39,7 @@ class Column:
         if raw is None or (isinstance(raw, float) and pd.isna(raw)):
             return "—"
         if isinstance(raw, int | float):
-            return f"{format_number(float(raw))}{' ' + self.unit if self.unit else ''}"
+            return f"{short(float(raw), lang)}{' ' + self.unit if self.unit else ''}"
         return str(raw)
 
 
@@ -58,7 +59,7 @@ def band_bars(frame: pd.DataFrame, label: pd.Series, value: str, lang: str, unit
     range drawn as a shaded strip when given."""
     bands = frame[band] if band and band in frame else pd.Series([None] * len(frame))
     values = pd.to_numeric(frame[value], errors="coerce")
-    marks = [f"{format_number(v)}{unit} {BAND_MARK.get(b, '')}".strip() if pd.notna(v) else "—"
+    marks = [f"{short(v, lang)}{unit} {BAND_MARK.get(b, '')}".strip() if pd.notna(v) else "—"
              for v, b in zip(values, bands, strict=True)]
     # A plain figure dict: plotly's validating Figure objects cost milliseconds per chart,
     # and a KPI refresh goes out to every screen every few seconds.
@@ -76,7 +77,7 @@ def band_bars(frame: pd.DataFrame, label: pd.Series, value: str, lang: str, unit
                                           for b in bands]}}],
            "layout": layout}
     return dcc.Graph(figure=fig, className="dom-chart", style={"height": f"{layout['height']}px"},
-                     config={"displayModeBar": False, "responsive": True})
+                     config=graph_config(lang, displayModeBar=False, responsive=True))
 
 
 def table(frame: pd.DataFrame, columns: Sequence[Column], lang: str,

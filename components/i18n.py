@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from components.catalogue import access, admin, city, domains, intake, notify, public, reports
+from components.catalogue import (
+    access,
+    admin,
+    city,
+    domains,
+    intake,
+    notify,
+    public,
+    reports,
+    widgets,
+)
 from components.preferences import remembered
 
 LANGUAGES = ("el", "en")
@@ -63,6 +73,8 @@ CORE: dict[str, dict[str, str]] = {
                         "en": "Connection to the server lost since {time} — retrying…"},
     "nav_alarms": {"el": "Συναγερμοί", "en": "Alarms"},
     "console_title": {"el": "Κονσόλα συναγερμών", "en": "Alarm console"},
+    "group_repeats": {"el": "Ομαδοποίηση επαναλήψεων", "en": "Group repeats"},
+    "group_devices": {"el": "{n} συσκευές", "en": "{n} devices"},
     "domain": {"el": "Τομέας", "en": "Domain"},
     "severity": {"el": "Σοβαρότητα", "en": "Severity"},
     "state": {"el": "Κατάσταση", "en": "State"},
@@ -133,7 +145,7 @@ def _merge(*sections: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 
 CATALOGUE = _merge(CORE, domains.TEXT, city.TEXT, reports.TEXT, access.TEXT, admin.TEXT,
-                   intake.TEXT, notify.TEXT, public.TEXT)
+                   intake.TEXT, notify.TEXT, public.TEXT, widgets.TEXT)
 
 
 def t(key: str, lang: str, **fmt: object) -> str:
@@ -155,3 +167,24 @@ def request_language() -> str:
 
     return resolve_language(request.args.get("lang"),
                             current_store().config.city.default_language)
+
+
+def graph_config(lang: str, **extra: object) -> dict:
+    """A dcc.Graph's config in the reader's language: the chart tool's words, month and day
+    names on date axes, the decimal comma and thousands dot on Greek pages."""
+    # No "Share chart": the city's data is not sent to Plotly's cloud.
+    config: dict = {"displaylogo": False, "showSendToCloud": False,
+                    "modeBarButtonsToRemove": ["sendDataToCloud"], **extra}
+    if lang == "el":
+        config.update(locale="el", locales={"el": widgets.PLOTLY_EL})
+    return config
+
+
+def library_words(lang: str) -> dict[str, str]:
+    """English words the libraries write into attributes, and the page's own for them."""
+    return widgets.LIBRARY_WORDS_EL if lang == "el" else {}
+
+
+def grid_locale(lang: str) -> dict[str, str]:
+    """AG Grid's own words (pager, filters, screen-reader labels) in the reader's language."""
+    return widgets.GRID_EL if lang == "el" else {}

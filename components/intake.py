@@ -12,6 +12,7 @@ from dash import dcc, html
 
 from components.admin import field, grid, message, text_input
 from components.i18n import CATALOGUE, t
+from components.numbers import count
 
 PATH = "/admin/intake"
 ANY = "__any__"  # the reason choice "any reason" (a dropdown needs a value)
@@ -57,7 +58,7 @@ def streams_table(health: dict, lang: str) -> html.Table:
     keys = ("waiting", "pending", "lost", "recreated")
     return numbers_table("intake-table", [t(k, lang) for k in (
         "intake_stream", "intake_waiting", "intake_pending", "intake_lost", "intake_recreated")],
-        [(t(f"stream_{row['stream']}", lang), [f"{row[k]:,}" for k in keys],
+        [(t(f"stream_{row['stream']}", lang), [count(row[k], lang) for k in keys],
           {i for i, k in enumerate(keys) if k in ("lost", "recreated") and row[k]})
          for row in health["streams"]])
 
@@ -67,9 +68,17 @@ def admin_glance(health: dict, lang: str) -> html.Section:
     refused = sum(health["refused"].values())
     return card("admin-intake", t("admin_intake", lang), t("admin_intake_hint", lang),
                 streams_table(health, lang),
-                html.P(f'{t("intake_refused_n", lang)}: {refused:,}', className="admin-hint"),
+                html.P(f'{t("intake_refused_n", lang)}: {count(refused, lang)}',
+                       className="admin-hint"),
                 dcc.Link(t("intake_open", lang), href=f"{PATH}?lang={lang}",
                          className="btn intake-open", id="intake-open"))
+
+
+def source_name(source: str | None, lang: str) -> str:
+    """A source as its reader calls it: the simulator in their words, a product by its name."""
+    if not source:
+        return t("intake_unnamed", lang)
+    return t(f"source_{source}", lang) if f"source_{source}" in CATALOGUE else source
 
 
 def sources_table(sources: list[dict], tz: str, lang: str):
@@ -77,8 +86,8 @@ def sources_table(sources: list[dict], tz: str, lang: str):
         return html.P(t("intake_no_sources", lang), className="admin-hint")
     return numbers_table("intake-sources", [t(k, lang) for k in (
         "intake_source", "intake_accepted", "intake_refused_n", "intake_last")],
-        [(s["source"] or t("intake_unnamed", lang),
-          [f"{s['accepted']:,}", f"{s['refused']:,}", local_time(s["last"], tz)],
+        [(source_name(s["source"], lang),
+          [count(s["accepted"], lang), count(s["refused"], lang), local_time(s["last"], tz)],
           {1} if s["refused"] else set()) for s in sources])
 
 
@@ -86,9 +95,9 @@ def refused_by_reason(counts: dict[str, int], lang: str):
     if not counts:
         return html.P(t("intake_none_refused", lang), className="admin-hint")
     ordered = sorted(counts.items(), key=lambda kv: -kv[1])
-    return numbers_table("intake-reasons", [t("intake_reason", lang), t("intake_refused_n",
-                                                                        lang)],
-                         [(reason_label(code, lang), [f"{n:,}"], set()) for code, n in ordered])
+    heads = [t("intake_reason", lang), t("intake_refused_n", lang)]
+    return numbers_table("intake-reasons", heads, [
+        (reason_label(code, lang), [count(n, lang)], set()) for code, n in ordered])
 
 
 def reason_options(counts: dict[str, int], lang: str) -> list[dict]:
@@ -100,7 +109,7 @@ def reason_options(counts: dict[str, int], lang: str) -> list[dict]:
 def dead_rows(rows: list[dict], tz: str, lang: str) -> list[dict]:
     """Refused entries in the reader's words; the reason's code rides along."""
     return [{**r, "time": local_time(r["at"], tz), "reason_name": reason_label(r["reason"], lang),
-             "source": r["source"] or t("intake_unnamed", lang)} for r in rows]
+             "source": source_name(r["source"], lang)} for r in rows]
 
 
 def dead_grid(rows: list[dict], lang: str):
@@ -111,7 +120,7 @@ def dead_grid(rows: list[dict], lang: str):
         ("dev_eui", "DevEUI", 12),
         ("source", t("intake_source", lang), 9),
         ("detail", t("intake_detail", lang), 34),
-    ], rows, "params.data.id", t("intake_none_match", lang), pagination=True,
+    ], rows, "params.data.id", t("intake_none_match", lang), lang, pagination=True,
         paginationPageSize=25, paginationPageSizeSelector=False)
 
 
@@ -143,4 +152,4 @@ def unmapped_grid(rows: list[dict], lang: str):
         ("uplinks", t("intake_uplinks", lang), 7),
         ("keys_text", t("intake_keys", lang), 30),
     ], [{**r, "keys_text": ", ".join(r["keys"])} for r in rows], "params.data.device_id",
-        t("intake_none_unmapped", lang))
+        t("intake_none_unmapped", lang), lang)

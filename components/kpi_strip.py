@@ -7,17 +7,9 @@ from dash import dcc, html
 from access.identity import current_principal
 from access.policy import DOMAIN_VIEW, domains_for
 from components.i18n import t
+from components.numbers import count, short
 from data_access.city_config import CityConfig, text
 from data_access.kpis import KpiFigure
-
-
-def format_number(value: float | None) -> str:
-    """A figure as a reader takes it in: no needless decimals, thousands spaced."""
-    if value is None:
-        return "—"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}".replace(",", " ")
-    return f"{value:g}" if value == int(value) else f"{value:.1f}"
 
 
 def kpi_cards(figures: list[KpiFigure], config: CityConfig, lang: str) -> list[html.Div]:
@@ -30,11 +22,11 @@ def kpi_cards(figures: list[KpiFigure], config: CityConfig, lang: str) -> list[h
             html.Div([html.Span(domain.glyph, className="kpi-glyph", **{"aria-hidden": "true"}),
                       html.Span(text(domain.name, lang), className="kpi-domain")],
                      className="kpi-head"),
-            html.Div([html.Span(format_number(f.value), className="kpi-value"),
+            html.Div([html.Span(short(f.value, lang), className="kpi-value"),
                       html.Span(f.unit, className="kpi-unit")], className="kpi-figure"),
             html.Div(text(f.label, lang), className="kpi-label"),
-            html.Div(f"{f.reporting}/{f.devices} {t('devices_reporting', lang)}",
-                     className="kpi-foot"),
+            html.Div(f"{count(f.reporting, lang)}/{count(f.devices, lang)} "
+                     f"{t('devices_reporting', lang)}", className="kpi-foot"),
         ]
         cards.append(html.Div(
             className="kpi-card",

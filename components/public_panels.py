@@ -9,8 +9,8 @@ from datetime import datetime
 
 from dash import html
 
-from components.city_panels import NBSP, figure, moment
 from components.i18n import t
+from components.numbers import NBSP, figure, moment
 from data_access.city_config import CityConfig, text
 from data_access.open_data import Terms
 

@@ -14,6 +14,7 @@ import pandas as pd
 from dash import dcc, html
 
 from components.i18n import t
+from components.numbers import count
 from components.time_range import RANGES
 from data_access.city_config import CityConfig, text
 from data_access.reports import (
@@ -40,6 +41,11 @@ class FormError(ValueError):
         super().__init__(key)
         self.key = key
         self.fmt = fmt
+
+    def message(self, lang: str) -> str:
+        """Why, in the reader's language, its counts written as that language writes them."""
+        return t(self.key, lang, **{k: count(v, lang) if isinstance(v, int) else v
+                                    for k, v in self.fmt.items()})
 
 
 @dataclass(frozen=True)
@@ -184,7 +190,7 @@ def check_request(request: ReportRequest, config: CityConfig,
         raise FormError("report_err_devices")
     rows = estimated_rows(request, len(found))
     if rows > MAX_ROWS:
-        raise FormError("report_err_rows", n=f"{rows:,}", max=f"{MAX_ROWS:,}")
+        raise FormError("report_err_rows", n=rows, max=MAX_ROWS)
     return request
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dash
+import orjson
 from dash import dcc, html
 from flask_wtf.csrf import generate_csrf
 
 from access.guard import page_allowed
 from access.identity import current_principal
 from access.policy import DOMAIN_VIEW, domains_for
-from components.i18n import LANGUAGES, t
+from components.i18n import LANGUAGES, library_words, t
 from data_access.app_context import current_store
 from data_access.city_config import CityConfig, text
 
@@ -57,7 +58,7 @@ def header(config: CityConfig, lang: str, active_path: str) -> html.Header:
                 *demo_badge(lang),
             ]),
             html.Nav(nav_links(lang, active_path, config), className="nav",
-                     **{"aria-label": "main"}),
+                     **{"aria-label": t("main_nav", lang)}),
             html.Div(className="header-right", children=[
                 # Counts by severity on every page, pushed live; a tap opens the console.
                 dcc.Link(id="shell-alarms", className="shell-alarms", href=f"/alarms?lang={lang}",
@@ -134,5 +135,8 @@ def page_shell(config: CityConfig, lang: str, active_path: str, children: list,
             html.Div(id="alarm-flash", className="alarm-flash", role="alert", hidden=True),
             html.Main(children, className="shell-main"),
             *alarm_feed(lang),
+            # The page's words for what the libraries title in English (assets/a11y_repair.js).
+            html.Div(id="library-words", hidden=True,
+                     **{"data-words": orjson.dumps(library_words(lang)).decode()}),
         ],
     )

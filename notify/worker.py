@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 
 from components.alarm_list import local_time
 from components.i18n import t
+from components.numbers import decimal
 from data_access import streams
 from data_access.alarm_health import FLOOD_ABOVE
 from data_access.city_config import CityConfig, text
@@ -163,8 +164,7 @@ class Notifier:
             device=device.get(lang) or alarm["device_id"] or "",
             unit=text(unit.name, lang) if unit else "",
             raised=local_time(alarm["raised_at"], self.tz, "%d/%m %H:%M"),
-            value=f"{value:g}".replace(".", "," if lang == "el" else ".")
-            if value is not None else None,
+            value=decimal(value, lang) if value is not None else None,
             device_id=alarm["device_id"])
 
     def _failed(self, batch: list[Pending], error: str, now: datetime) -> None:

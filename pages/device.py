@@ -7,9 +7,9 @@ from dash import dcc, html
 
 from access.policy import DEVICE_VIEW
 from components.alarm_list import alarm_items
-from components.city_panels import figure
 from components.display_mode import resolve_mode
 from components.i18n import resolve_language, t
+from components.numbers import decimal, figure
 from components.shell import page_shell
 from components.time_range import DEFAULT_RANGE, RANGES
 from data_access.app_context import current_store
@@ -29,7 +29,7 @@ def layout(device_id: str = "", lang: str | None = None, mode: str | None = None
         return page_shell(config, lang, "/devices", body, resolve_mode(mode))
     alarms = store.device_alarms(device_id)
     view = store.alarm_view(alarms, lang)
-    values = [html.Div([html.Span(v["name"], className="value-name", title=m),
+    values = [html.Div([html.Span(v["name"], className="value-name", **{"data-metric": m}),
                         html.Span(figure(v["value"], lang), className="value-figure"),
                         html.Span(v["unit"], className="value-unit")], className="value-card")
               for m, v in detail["values"].items()]
@@ -38,7 +38,7 @@ def layout(device_id: str = "", lang: str | None = None, mode: str | None = None
              (t("battery", lang),
               "—" if detail["battery"] is None else f"{figure(detail['battery'], lang)} %"),
              ("RSSI / SNR", "—" if detail["rssi"] is None
-              else f"{detail['rssi']:g} dBm / {detail['snr']:g} dB")]
+              else f"{decimal(detail['rssi'], lang)} dBm / {decimal(detail['snr'], lang)} dB")]
     body = [
         html.Div(className="device-head", children=[
             html.H1(detail["name"], className="page-title"),
@@ -49,8 +49,8 @@ def layout(device_id: str = "", lang: str | None = None, mode: str | None = None
         html.Div(className="history-head", children=[
             html.H2(t("history", lang), className="panel-title"),
             dcc.RadioItems(id="device-range", value=range if range in RANGES else DEFAULT_RANGE,
-                           options=[{"label": k, "value": k} for k in RANGES], inline=True,
-                           className="range-picker"),
+                           options=[{"label": t(f"dom_range_{k}", lang), "value": k}
+                                    for k in RANGES], inline=True, className="range-picker"),
         ]),
         dcc.Loading(html.Div(id="device-charts", className="device-charts"), type="dot"),
         html.H2(t("device_alarms", lang), className="panel-title"),

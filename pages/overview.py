@@ -37,7 +37,11 @@ def layout(lang: str | None = None, mode: str | None = None, rotate: str | None 
                 html.Div(severity_counts(alarms, lang), id="alarm-counts",
                          className="alarm-counts"),
                 # Focusable: on a laptop the list scrolls, and a keyboard must reach it.
-                html.Ul(alarm_items(**view), id="alarm-list", className="alarm-list",
+                # With push on, the rows come as HTML from the pushed panel (fetched as the
+                # page connects): held in Dash's layout too, 40 rows cost every screen's
+                # renderer work on each tick (bench.alarm_latency --active).
+                html.Ul(alarm_items(**view) if not store.settings.push else [],
+                        id="alarm-list", className="alarm-list",
                         tabIndex="0", **{"data-words": list_words(lang),
                                          "aria-labelledby": "alarm-title"}),
             ]),

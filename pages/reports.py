@@ -14,7 +14,7 @@ from access.identity import current_principal
 from access.policy import REPORTS, domains_for
 from components.alarm_console import GRID_THEME
 from components.display_mode import resolve_mode
-from components.i18n import resolve_language, t
+from components.i18n import graph_config, grid_locale, resolve_language, t
 from components.report_form import report_form
 from components.shell import page_shell
 from data_access.app_context import current_store
@@ -39,7 +39,7 @@ def results(lang: str, mode: str) -> html.Section:
         # Dense: department heads on laptops read many rows at once.
         dashGridOptions={"theme": {"function": GRID_THEME + ".withParams({cellHorizontalPadding:"
                                    " 10, rowHeight: '2.1em'})"}, "animateRows": False,
-                         "suppressColumnVirtualisation": True},
+                         "suppressColumnVirtualisation": True, "localeText": grid_locale(lang)},
         style={"height": "100%", "width": "100%"},
     )
     return html.Section(className="report-results", **{"aria-label": t("report_table", lang)},
@@ -50,7 +50,7 @@ def results(lang: str, mode: str) -> html.Section:
         html.Div(id="report-caption", className="report-caption"),
         dcc.Graph(id="report-chart", className="report-chart", figure=BLANK,
                   style={"height": CHART_HEIGHT.get(mode, "300px")},
-                  config={"displaylogo": False, "responsive": True}),
+                  config=graph_config(lang, responsive=True)),
         html.Div(grid, className="report-grid-wrap"),
     ]))
 

@@ -14,6 +14,8 @@ TEXT = {
     "intake_refused_n": {"el": "Απορρίφθηκαν", "en": "Refused"},
     "intake_last": {"el": "Τελευταία", "en": "Latest"},
     "intake_unnamed": {"el": "(χωρίς όνομα)", "en": "(unnamed)"},
+    "source_simulator": {"el": "Προσομοιωτής", "en": "Simulator"},
+    "source_http": {"el": "HTTP (API)", "en": "HTTP (API)"},
     "intake_no_sources": {"el": "Δεν έχει έρθει τίποτα ακόμη.", "en": "Nothing has come yet."},
     "intake_dead": {"el": "Απορριφθείσες εγγραφές", "en": "Refused entries"},
     "intake_dead_hint": {

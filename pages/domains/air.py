@@ -12,7 +12,7 @@ from dash import html
 from components.domain_page import DomainPage
 from components.domain_panels import panel
 from components.i18n import t
-from components.kpi_strip import format_number
+from components.numbers import short
 from data_access import domain_data
 from data_access.app_context import current_store
 from data_access.domain_data import Trend
@@ -38,7 +38,7 @@ def panels(summary, config, lang: str) -> list:
     if table.empty:
         return []
     rows = [html.Tr([html.Th(r["name"]),
-                     html.Td(f"{format_number(r['concentration'])} µg/m³"
+                     html.Td(f"{short(r['concentration'], lang)} µg/m³"
                              if pd.notna(r["concentration"]) else "—"),
                      html.Td(r["averaging"]),
                      html.Td(band_chip(r[f"band_name_{lang}"], r["colour"])

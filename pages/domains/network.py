@@ -8,13 +8,15 @@ import pandas as pd
 
 from components.domain_page import DomainPage
 from components.domain_panels import CHART, Column, panel, table
-from components.i18n import t
+from components.i18n import graph_config, t
+from components.numbers import decimal
 from data_access.domain_data import Trend
 from data_access.domain_kpis import network
 
 
-def histogram(frame: pd.DataFrame, unit: str) -> dash.dcc.Graph:
-    labels = [f"{a:g}…{b:g}" for a, b in zip(frame["bin_start"], frame["bin_end"], strict=True)]
+def histogram(frame: pd.DataFrame, unit: str, lang: str) -> dash.dcc.Graph:
+    labels = [f"{decimal(a, lang)}…{decimal(b, lang)}"
+              for a, b in zip(frame["bin_start"], frame["bin_end"], strict=True)]
     fig = {"data": [{"type": "bar", "x": labels, "y": [int(v) for v in frame["devices"]],
                      "marker": {"color": "#8cc8ff"}, "hoverinfo": "skip",
                      "text": [str(int(v)) if v else "" for v in frame["devices"]],
@@ -24,7 +26,7 @@ def histogram(frame: pd.DataFrame, unit: str) -> dash.dcc.Graph:
                                 "gridcolor": "#3a404a"},
                       "yaxis": {"gridcolor": "#3a404a", "automargin": True}}}
     return dash.dcc.Graph(figure=fig, className="dom-chart", style={"height": "220px"},
-                          config={"displayModeBar": False, "responsive": True})
+                          config=graph_config(lang, displayModeBar=False, responsive=True))
 
 
 def panels(summary, config, lang: str) -> list:
@@ -38,7 +40,7 @@ def panels(summary, config, lang: str) -> list:
     for key, unit in (("rssi", "RSSI (dBm)"), ("snr", "SNR (dB)"),
                       ("battery", f"{t('battery', lang)} (%)")):
         if not tables[key].empty:
-            out.append(panel(t(f"dom_dist_{key}", lang), histogram(tables[key], unit)))
+            out.append(panel(t(f"dom_dist_{key}", lang), histogram(tables[key], unit, lang)))
     return out
 
 

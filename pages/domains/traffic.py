@@ -35,7 +35,8 @@ PAGE = DomainPage(
                   kinds=("parking_space",), scale=100),
             Trend("activations", {"el": "Ενεργοποιήσεις διαβάσεων", "en": "Crossing activations"},
                   "", kinds=("smart_crossing",), stat="total"),
-            Trend("power_kw", {"el": "Ισχύς φόρτισης EV", "en": "EV charging power"}, "kW",
+            Trend("power_kw", {"el": "Ισχύς φόρτισης ηλεκτρικών οχημάτων",
+                               "en": "EV charging power"}, "kW",
                   kinds=("ev_charger",), stat="total")),
     table_metrics=("occupied", "illegal_parking", "activations", "in_use", "power_kw"),
 )

@@ -1,7 +1,8 @@
 """The accessibility gate: axe-core on every page, at a tablet and a laptop, in both
 languages, signed in as who would see it (the wall's pages are checked in wall mode as the
 wall walks them: tests/browser/test_wall_flood.py). No critical or serious violation may
-remain.
+remain. On the Greek walk, every page is also read for English left on it (tests/browser/
+latin.py): Latin-script words other than names and units.
 
 One page object per view (size, mode, language) walks every page: axe reads the DOM as it
 stands, so the page is given its key content first."""
@@ -13,6 +14,7 @@ from playwright.sync_api import expect
 
 from tests.browser.axe import axe_violations
 from tests.browser.conftest import SIZES
+from tests.browser.latin import city_names, english_on
 from tests.browser.test_device_page import DEVICE
 
 pytestmark = pytest.mark.browser
@@ -42,6 +44,7 @@ def drawn(page, path: str) -> None:
 def test_no_serious_violation_on_any_staff_page(live_app, open_page, size, mode, lang):
     width, height = SIZES[size]
     found: dict[str, list[str]] = {}
+    english: dict[str, dict[str, str]] = {}
     page = None
     for path in pages(live_app["store"].config):
         url = f"{live_app['url']}{path}?lang={lang}&mode={mode}"
@@ -53,7 +56,12 @@ def test_no_serious_violation_on_any_staff_page(live_app, open_page, size, mode,
         violations = axe_violations(page)
         if violations:
             found[path] = violations
+        if lang == "el" and (words := english_on(page, city_names(live_app["store"].config))):
+            english[path] = words
     assert not found, "\n".join(f"{path}: {v}" for path, vs in found.items() for v in vs)
+    assert not english, "English on Greek pages:\n" + "\n".join(
+        f"{path}: {word!r} in {where!r}" for path, ws in english.items()
+        for word, where in ws.items())
 
 
 @pytest.mark.parametrize("lang", ["en", "el"])
@@ -71,4 +79,6 @@ def test_no_serious_violation_on_the_public_pages(live_app, open_page, lang):
         violations = axe_violations(page)
         if violations:
             found[path] = violations
+        if lang == "el" and (words := english_on(page)):
+            found.setdefault(path, []).append(f"English left: {words}")
     assert not found, "\n".join(f"{path}: {v}" for path, vs in found.items() for v in vs)

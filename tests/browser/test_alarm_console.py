@@ -93,6 +93,37 @@ def test_a_department_head_acts_only_on_their_own_domains(live_app, open_page):
     assert page.errors == []
 
 
+def test_repeats_of_one_rule_fold_into_one_row_that_acknowledges_them_all(live_app,
+                                                                          open_page):
+    """As the wall folds a flood: three alarms of one rule in one unit are one row; ticking
+    it and acknowledging acknowledges the three; its details are the newest one's."""
+    store = live_app["store"]
+    ids = [f"fold-{time.time_ns()}-{k}" for k in range(3)]
+    for k, alarm_id in enumerate(ids):
+        store.redis.xadd(streams.ALARMS, {
+            "event": "raised", "alarm_id": alarm_id, "device_id": DEVICE, "domain": "water",
+            "severity": "major", "type": "pressure_drop_fold", "message": "Pressure drop",
+            "ts": datetime.now(UTC).isoformat()})
+        time.sleep(0.01 * k)  # three distinct raise times: the newest is the last
+    page = console(open_page, live_app)
+    for alarm_id in ids:
+        expect(row(page, alarm_id)).to_be_visible(timeout=10_000)
+    page.locator("#f-group input").check()
+    folded = row(page, "group:" + ids[-1])
+    expect(folded).to_contain_text("3 × Pressure drop")
+    expect(folded.locator('[col-id="device"]')).to_have_text("Water meter Avlida 1")
+    expect(row(page, ids[0])).to_have_count(0)
+    open_detail(page, "group:" + ids[-1])
+    expect(page.locator(".alarm-detail .panel-title")).to_have_text("Pressure drop")
+    folded.locator(".ag-checkbox-input").first.check()
+    page.locator("#ack-selected").click()
+    expect(page.locator("#console-msg")).to_contain_text("Done: 3")
+    expect(folded).to_contain_text("Acknowledged", timeout=15_000)
+    for alarm_id in ids:
+        close(store, alarm_id)
+    assert page.errors == []
+
+
 def test_an_official_reads_alarms_without_action_buttons(live_app, open_page):
     store = live_app["store"]
     alarm_id = raise_alarm(store)

@@ -33,7 +33,7 @@ def test_device_page_history_range_and_alarms(live_app, open_page):
                                                       "Discharge"])
     expect(page.locator(".history-chart .gtitle")).to_have_text(
         ["Water level (m)", "Flow velocity (m/s)", "Discharge (m³/s)"])
-    page.get_by_text("7d", exact=True).click()
+    page.get_by_text("7 days", exact=True).click()
     expect(page.locator(".history-chart").first).to_be_visible()
     expect(page.locator(".device-alarms")).to_be_visible()
     assert page.errors == []

@@ -66,7 +66,7 @@ def test_refused_uplinks_are_found_by_devEUI_and_sent_again_once_registered(live
     page = open_intake(open_page, live_app)
     sources = page.locator("#intake-sources")
     expect(sources.locator("tr", has_text="chirpstack")).to_be_visible()
-    expect(sources.locator("tr", has_text="simulator")).to_be_visible()
+    expect(sources.locator("tr", has_text="Simulator")).to_be_visible()
     page.locator("#intake-device").fill("A8-40-41-00-01-81-C0-DE")
     page.locator("#intake-device").press("Enter")
     grid = page.locator(".intake-dead-grid")

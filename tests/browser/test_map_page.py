@@ -62,6 +62,17 @@ def test_a_wall_screen_rotates_through_the_domains(live_app, open_page):
     expect(caption).to_contain_text("Traffic", timeout=8_000)  # the first domain view
     expect(marker(page, AIR_STATION)).to_have_count(0)
     expect(page.locator(".cluster-glyph, .dev > span", has_text="P").first).to_be_visible()
+    # Read from across the room, over nothing: a wall has no keyboard, so no search box.
+    expect(page.locator("#device-search")).to_be_hidden()
+    box = caption.bounding_box()
+    for control in page.locator(".leaflet-control, .map-legend").all():
+        other = control.bounding_box()
+        if other is None:
+            continue
+        apart = (box["x"] + box["width"] <= other["x"] or other["x"] + other["width"] <= box["x"]
+                 or box["y"] + box["height"] <= other["y"]
+                 or other["y"] + other["height"] <= box["y"])
+        assert apart, f"the caption lies over {control.get_attribute('class')}"
     page.screenshot(path=str(ARTIFACTS / "overview-wall-rotating.png"))
     assert page.errors == []
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
-from components.i18n import CATALOGUE, t
+from components.i18n import CATALOGUE
 from components.report_form import (
     MAX_ROWS,
     FormError,
@@ -108,8 +108,9 @@ def test_too_many_rows_says_how_many(config, devices):
     with pytest.raises(FormError) as err:
         read_form(values, config, many, NOW)
     assert err.value.key == "report_err_rows"
-    text = t(err.value.key, "en", **err.value.fmt)
+    text = err.value.message("en")
     assert f"{MAX_ROWS:,}" in text and "rows" in text
+    assert f"{MAX_ROWS:,}".replace(",", ".") in err.value.message("el")  # 25.000 in Greek
     overall = replace(values, scope="overall")  # one row per period: fine
     assert read_form(overall, config, many, NOW).scope == "overall"
 
