@@ -130,6 +130,22 @@ def sqlite_backend(tmp_path: Path, config: CityConfig) -> Iterator[Backend]:
 
 
 @pytest.fixture
+def running_store(backend) -> Iterator:
+    """The alarm store consuming the alarms stream on a thread, for the test's duration."""
+    import threading
+
+    from ingest.alarm_store import AlarmStoreConsumer
+
+    consumer = AlarmStoreConsumer(backend.redis, backend.engine, block_ms=20)
+    stop = threading.Event()
+    thread = threading.Thread(target=consumer.run, args=(stop,), daemon=True)
+    thread.start()
+    yield consumer
+    stop.set()
+    thread.join(5)
+
+
+@pytest.fixture
 def web_cache(backend):
     """The app's flask-caching on the backend's Redis, as the web app binds it."""
     app = Flask(__name__)

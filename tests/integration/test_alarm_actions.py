@@ -3,8 +3,6 @@ by the alarm store; shelving ends by itself; bad input is refused with a reason.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,17 +17,6 @@ from ingest.alarm_store import AlarmStoreConsumer
 from tests.integration.helpers import alarm_held
 
 DEPARTMENTS = ("sanitation", "it")
-
-
-@pytest.fixture
-def running_store(backend) -> Iterator[AlarmStoreConsumer]:
-    consumer = AlarmStoreConsumer(backend.redis, backend.engine, block_ms=20)
-    stop = threading.Event()
-    thread = threading.Thread(target=consumer.run, args=(stop,), daemon=True)
-    thread.start()
-    yield consumer
-    stop.set()
-    thread.join(5)
 
 
 def raise_alarm(r, alarm_id: str = "bin-7|bin_collect") -> str:

@@ -8,7 +8,6 @@ later" takes no time; the alarm store runs for real and each round waits on what
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -20,7 +19,6 @@ from data_access import streams
 from data_access.alarm_actions import act
 from data_access.departments import Contact, Department, NotifyPolicy, Webhook
 from data_access.models import Alarm, AlarmEvent, Notification
-from ingest.alarm_store import AlarmStoreConsumer
 from ingest.workers import Workers
 from notify.worker import Notifier
 from tests.integration.helpers import alarm_held, free_port
@@ -40,17 +38,6 @@ def civil_protection(webhook: str | None = None, **policy) -> Department:
             "severities": ["critical"], "remind_every_min": 15, "escalate_after_min": 30,
             "webhook": Webhook(url=webhook, secret_env="TEST_HOOK_SECRET") if webhook else None,
             **policy}))
-
-
-@pytest.fixture
-def running_store(backend) -> Iterator[AlarmStoreConsumer]:
-    consumer = AlarmStoreConsumer(backend.redis, backend.engine, block_ms=20)
-    stop = threading.Event()
-    thread = threading.Thread(target=consumer.run, args=(stop,), daemon=True)
-    thread.start()
-    yield consumer
-    stop.set()
-    thread.join(5)
 
 
 @pytest.fixture
