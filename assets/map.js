@@ -54,6 +54,7 @@ window.cityops = window.cityops || {};
     if (id) { el.dataset.deviceId = id; }
     el.dataset.status = status;
     el.classList.toggle("dev-highlight", isHighlighted(id));
+    scheduleDeclutter();  // a new element: its nudge, if it needs one, is set again
   }
 
   function drawnOf(hideout) {
@@ -186,6 +187,7 @@ window.cityops = window.cityops || {};
   function markCluster(entry) {
     const el = entry.marker.getElement();
     if (el) { el.classList.toggle("dev-highlight", (entry.highlightUntil || 0) > Date.now()); }
+    scheduleDeclutter();
   }
 
   function emptyCounts() { return {alarm: 0, warning: 0, offline: 0, unknown: 0, ok: 0, n: 0}; }
@@ -346,9 +348,191 @@ window.cityops = window.cityops || {};
     if (group) { group.remove(); delete firstView.groups[domain]; }
   }
 
+  // -- The town centre. Each domain clusters its own devices, so where every domain has some
+  // (the centre, a square) their markers and clusters would lie on top of one another and
+  // no one could read or tap them. After each draw, those that would touch on screen are
+  // gathered: a few are set on a small ring around where they stand, apart by a gap; more
+  // become one cluster that says what is inside, per domain (glyph and count) and the worst
+  // status (mark and colour), and that opens by zooming in on them. Every target whole and
+  // tappable (WCAG 2.2 target size). Nudges are in pixels (CSS `translate`, beside Leaflet's
+  // own transform): where a device is on the map does not change.
+  const GAP_PX = 6;
+  const RING_MAX = 4;  // more than this in one place: one cluster for all of them
+  let declutterPending = false;
+  const gathered = new Map();  // map -> its layer of cross-domain clusters
+
+  function scheduleDeclutter() {
+    if (declutterPending) { return; }
+    declutterPending = true;
+    requestAnimationFrame(() => { declutterPending = false; declutter(); });
+  }
+
+  // A zoom or a pan that draws no new marker still changes what touches what.
+  if (window.L && L.Map.addInitHook) {
+    L.Map.addInitHook(function () { this.on("zoomend moveend", scheduleDeclutter); });
+  }
+
+  function onScreen() {
+    const items = [];
+    const add = (marker, style, n, worst) => {
+      const map = marker._map, el = marker.getElement && marker.getElement();
+      if (!map || !el) { return; }
+      const p = map.latLngToLayerPoint(marker.getLatLng());
+      const size = ((marker.options.icon || {}).options || {}).iconSize;
+      items.push({el, map, marker, style, n, worst: worst || el.dataset.status || "unknown",
+                  x: p.x, y: p.y, r: (size ? size[0] : markerSize()) / 2 + GAP_PX / 2});
+    };
+    for (const d of Object.values(drawn)) {
+      d.markers.forEach(m => add(m, d.style, 1, null));
+      d.clusters.forEach(entry => add(entry.marker, d.style, entry.n, entry.worst));
+    }
+    return items;
+  }
+
+  /* Groups of items that touch, directly or through one another (a grid of cells as wide as
+     the largest item: each is compared with its neighbours only). */
+  function touching(items) {
+    const parent = items.map((_, k) => k);
+    const find = k => (parent[k] === k ? k : (parent[k] = find(parent[k])));
+    const cell = 2 * Math.max(1, ...items.map(it => it.r));
+    const grid = new Map();
+    items.forEach((it, k) => {
+      const key = `${Math.floor(it.x / cell)}:${Math.floor(it.y / cell)}`;
+      if (!grid.has(key)) { grid.set(key, []); }
+      grid.get(key).push(k);
+    });
+    items.forEach((it, k) => {
+      const gx = Math.floor(it.x / cell), gy = Math.floor(it.y / cell);
+      for (let dx = -1; dx <= 1; dx++) {
+        for (let dy = -1; dy <= 1; dy++) {
+          for (const j of grid.get(`${gx + dx}:${gy + dy}`) || []) {
+            const o = items[j];
+            // Icons are squares to a finger (and to axe): they touch if both spans overlap.
+            if (j > k && Math.abs(it.x - o.x) < it.r + o.r && Math.abs(it.y - o.y) < it.r + o.r) {
+              parent[find(j)] = find(k);
+            }
+          }
+        }
+      }
+    });
+    const groups = new Map();
+    items.forEach((it, k) => {
+      const g = find(k);
+      if (!groups.has(g)) { groups.set(g, []); }
+      groups.get(g).push(it);
+    });
+    return [...groups.values()];
+  }
+
+  /* Where a group's members go: a ring of nudges for a few, one gathering icon for more
+     (or none at the map's last zoom, where nothing can be opened further). */
+  function layout(group) {
+    const n = group.length;
+    const cx = group.reduce((a, it) => a + it.x, 0) / n;
+    const cy = group.reduce((a, it) => a + it.y, 0) / n;
+    if (n === 1) { return {group, discs: [{x: group[0].x, y: group[0].y, r: group[0].r}]}; }
+    const map = group[0].map;
+    if (n > RING_MAX && map.getZoom() < map.getMaxZoom()) {
+      const icon = gatherIcon(group);
+      const [w, h] = icon.options.iconSize;
+      return {group, icon, discs: [{x: cx, y: cy, r: Math.max(w, h) / 2 + GAP_PX / 2}]};
+    }
+    const r = Math.max(...group.map(it => it.r));
+    // Neighbours on the ring never overlap as squares: their distance is at least 2r in x or
+    // in y (2r√2 apart; a pair stands one above the other, 2r apart).
+    const ring = n === 2 ? r : (r * Math.SQRT2) / Math.sin(Math.PI / n);
+    // Round the ring in the order they lie around the middle: each keeps to its side.
+    const order = [...group].sort((a, b) => Math.atan2(a.y - cy, a.x - cx)
+                                            - Math.atan2(b.y - cy, b.x - cx));
+    const at = new Map(order.map((it, k) => {
+      const angle = -Math.PI / 2 + (2 * Math.PI * k) / n;
+      return [it, {x: cx + ring * Math.cos(angle), y: cy + ring * Math.sin(angle), r: it.r}];
+    }));
+    return {group, at, discs: [...at.values()]};
+  }
+
+  /* Lay the groups out, then join the groups whose layouts touch and lay them out again,
+     until none touch (a ring can reach a neighbour; a gathering icon is wider than one). */
+  function settle(groups) {
+    let laid = groups.map(layout);
+    for (let round = 0; round < 8; round++) {
+      const discs = [];
+      laid.forEach((l, g) => l.discs.forEach(d => discs.push(Object.assign({g}, d))));
+      const parent = laid.map((_, g) => g);
+      const find = g => (parent[g] === g ? g : (parent[g] = find(parent[g])));
+      let merged = false;
+      for (const set of touching(discs)) {
+        for (const d of set) {
+          if (find(d.g) !== find(set[0].g)) { parent[find(d.g)] = find(set[0].g); merged = true; }
+        }
+      }
+      if (!merged) { return laid; }
+      const classes = new Map();
+      laid.forEach((l, g) => {
+        const root = find(g);
+        classes.set(root, (classes.get(root) || []).concat(l.group));
+      });
+      laid = [...classes.values()].map(layout);
+    }
+    return laid;
+  }
+
+  function gatherIcon(group) {
+    const byDomain = new Map();
+    let worst = "ok";
+    for (const it of group) {
+      const key = it.style.domain;
+      const row = byDomain.get(key) || {style: it.style, n: 0};
+      row.n += it.n;
+      byDomain.set(key, row);
+      if (RANK[it.worst] < RANK[worst]) { worst = it.worst; }
+    }
+    const rows = [...byDomain.values()].sort((a, b) => b.n - a.n);
+    const size = markerSize();
+    const cols = rows.length > 4 ? 2 : 1;
+    const width = Math.round(size * (cols === 2 ? 3.6 : 2.1));
+    const height = Math.round(size * 0.62 * Math.ceil(rows.length / cols) + size * 0.5);
+    const html = `<div class="town town-${worst}" style="--m:${size}px;--cols:${cols}">` +
+      rows.map(r => `<span class="town-row"><b class="town-glyph" style="--c:${r.style.color}">` +
+                    `${escapeHtml(r.style.glyph || "")}</b>${r.n}</span>`).join("") +
+      (MARK[worst] ? `<b class="dev-flag">${MARK[worst]}</b>` : "") + "</div>";
+    return L.divIcon({className: "town-icon", html: html, iconSize: [width, height],
+                      iconAnchor: [width / 2, height / 2]});
+  }
+
+  function declutter() {
+    const items = onScreen();
+    for (const layer of gathered.values()) { layer.clearLayers(); }
+    for (const l of settle(touching(items))) {
+      if (l.icon) {
+        const map = l.group[0].map;
+        if (!gathered.has(map)) { gathered.set(map, L.layerGroup().addTo(map)); }
+        const bounds = L.latLngBounds(l.group.map(it => it.marker.getLatLng()));
+        const where = map.layerPointToLatLng([l.discs[0].x, l.discs[0].y]);
+        const marker = L.marker(where, {icon: l.icon, keyboard: true,
+                                        title: l.group.map(it => it.style.glyph).join(" ")});
+        marker.on("click", () => map.flyToBounds(bounds.pad(0.5), {maxZoom: 18}));
+        marker.addTo(gathered.get(map));
+        // A new alarm's device inside: the gathering pulses for it.
+        const pulsing = l.group.some(it => it.el.classList.contains("dev-highlight"));
+        if (marker.getElement()) { marker.getElement().classList.toggle("dev-highlight", pulsing); }
+        l.group.forEach(it => { it.el.style.translate = ""; it.el.classList.add("town-gathered"); });
+        continue;
+      }
+      l.group.forEach(it => {
+        it.el.classList.remove("town-gathered");
+        const to = l.at && l.at.get(it);
+        it.el.style.translate = to ? `${(to.x - it.x).toFixed(1)}px ${(to.y - it.y).toFixed(1)}px`
+                                   : "";
+      });
+    }
+  }
+
   window.cityops.map = {
     /* How many domains' own layers have drawn (the first view is gone for those). */
     layersDrawn: () => Object.keys(drawn).length,
+    /* Spread again what touches (tests and a resize call it; draws schedule it). */
+    declutter: declutter,
     /* Whether the device ids are in: marker titles, popups and alarm highlights need them. */
     named: () => named,
     /* update: {version, full: {domain: "oowx..."}} or {version, delta: {domain: [[i, c]]}}.
@@ -453,7 +637,7 @@ window.cityops = window.cityops || {};
       const entry = {id: id, counts: Object.assign({}, counts), n: counts.n,
                      worst: worstOfCounts(counts)};
       entry.marker = L.marker(latlng, {icon: clusterIcon(h, entry.n, entry.worst)});
-      entry.marker.on("add", () => registry.clusters.set(id, entry));
+      entry.marker.on("add", () => { registry.clusters.set(id, entry); scheduleDeclutter(); });
       entry.marker.on("remove", () => {
         if (registry.clusters.get(id) === entry) { registry.clusters.delete(id); }
       });

@@ -32,3 +32,17 @@ def _run(page, impacts: tuple[str, ...]) -> list[str]:
     return [f"{v['id']} ({v['impact']}): {v['help']} at "
             f"{[n['target'] for n in v['nodes'][:3]]} ({len(v['nodes'])} in all)"
             for v in result["violations"] if v["impact"] in impacts]
+
+
+def axe_rule(page, rule: str, within: str = "body") -> list[str]:
+    """One rule, on what `within` selects, whatever its tags (target-size is WCAG 2.2's and
+    off by default): its violations, one line each."""
+    if not AXE.exists():
+        pytest.skip(f"axe-core is not installed ({AXE.relative_to(ROOT)}): `make axe`")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "([within, rule]) => axe.run(within, {runOnly: {type: 'rule', values: [rule]},"
+        " resultTypes: ['violations']})", [within, rule])
+    return [f"{v['id']} ({v['impact']}): {n['target']} {n.get('failureSummary', '')[:120]}"
+            for v in result["violations"] for n in v["nodes"][:5]]

@@ -43,7 +43,7 @@ def test_popup_leads_to_the_device_page(live_app, open_page):
     wait_for_first_report(live_app["store"], "air_station-chalkida-00001")
     page = open_page(live_app["url"] + "/?lang=en", 1440, 900)
     marker = page.locator('.dev-icon[data-device-id="air_station-chalkida-00001"]')
-    expect(marker).to_be_visible(timeout=10_000)
+    expect(marker).to_be_attached(timeout=10_000)  # drawn; in the centre, gathered
     marker.dispatch_event("click")
     page.locator(".popup-link").click()
     expect(page).to_have_url(f"{live_app['url']}/devices/air_station-chalkida-00001?lang=en")

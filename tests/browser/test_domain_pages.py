@@ -31,7 +31,8 @@ def check_domain(page, store, domain: str, mode: str = "laptop") -> None:
     for foot in page.locator(".dom-kpi .kpi-foot").all_text_contents():
         assert ":" in foot, foot
     expect(page.locator(".leaflet-container")).to_be_visible()
-    expect(page.locator(".dev-icon, .cluster-icon").first).to_be_visible(timeout=10_000)
+    expect(page.locator(".town-icon, .dev-icon:not(.town-gathered), "
+                        ".cluster-icon:not(.town-gathered)").first).to_be_visible(timeout=10_000)
     if mode == "wall":  # the domain now, on one screen: trends and table are for a desk
         expect(page.locator(".dom-panel").first).to_be_visible(timeout=15_000)
         expect(page.locator(".domain-trends-wrap")).to_be_hidden()

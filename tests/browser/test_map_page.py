@@ -10,11 +10,15 @@ import pytest
 from playwright.sync_api import expect
 
 from data_access import streams
+from tests.browser.axe import axe_rule
 from tests.browser.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 AIR_STATION = "air_station-chalkida-00001"  # cellular, in the Chalkida unit
 HYDRO = "hydro_station-lilantio-00001"  # cellular, in Lilantio
+
+
+GLYPHS = ".cluster-glyph, .dev > span, .town-glyph"  # a domain's mark, wherever it is shown
 
 
 def marker(page, device_id: str):
@@ -23,24 +27,24 @@ def marker(page, device_id: str):
 
 def test_the_unit_filter_hides_other_units_devices(live_app, open_page):
     page = open_page(live_app["url"] + "/map?lang=en", 1440, 900)
-    expect(marker(page, AIR_STATION)).to_be_visible(timeout=10_000)
+    expect(marker(page, AIR_STATION)).to_be_attached(timeout=10_000)
     chalkida = page.locator("#unit-filter label", has_text="Chalkida").locator("input")
     chalkida.uncheck()
     expect(marker(page, AIR_STATION)).to_have_count(0)
-    expect(marker(page, HYDRO)).to_be_visible()  # Lilantio stays
+    expect(marker(page, HYDRO)).to_be_attached()  # Lilantio stays
     chalkida.check()
-    expect(marker(page, AIR_STATION)).to_be_visible()
+    expect(marker(page, AIR_STATION)).to_be_attached()
     assert page.errors == []
 
 
 def test_the_connectivity_filter_hides_cellular_devices(live_app, open_page):
     page = open_page(live_app["url"] + "/map?lang=en", 1440, 900)
-    expect(marker(page, AIR_STATION)).to_be_visible(timeout=10_000)
+    expect(marker(page, AIR_STATION)).to_be_attached(timeout=10_000)
     page.locator("#conn-filter label", has_text="NB-IoT").locator("input").uncheck()
     expect(marker(page, AIR_STATION)).to_have_count(0)
     expect(marker(page, HYDRO)).to_have_count(0)
     # LoRaWAN devices stay: the parking sensors' clusters still carry their glyph.
-    expect(page.locator(".cluster-glyph, .dev > span", has_text="P").first).to_be_visible()
+    expect(page.locator(GLYPHS, has_text="P").locator("visible=true").first).to_be_visible()
     assert page.errors == []
 
 
@@ -58,10 +62,10 @@ def test_a_wall_screen_rotates_through_the_domains(live_app, open_page):
     page = open_page(live_app["url"] + "/?lang=en&mode=wall&rotate=5", 1920, 1080)
     caption = page.locator("#rotate-caption")
     expect(caption).to_have_text("All domains")
-    expect(marker(page, AIR_STATION)).to_be_visible(timeout=10_000)
+    expect(marker(page, AIR_STATION)).to_be_attached(timeout=10_000)
     expect(caption).to_contain_text("Traffic", timeout=8_000)  # the first domain view
     expect(marker(page, AIR_STATION)).to_have_count(0)
-    expect(page.locator(".cluster-glyph, .dev > span", has_text="P").first).to_be_visible()
+    expect(page.locator(GLYPHS, has_text="P").locator("visible=true").first).to_be_visible()
     # Read from across the room, over nothing: a wall has no keyboard, so no search box.
     expect(page.locator("#device-search")).to_be_hidden()
     box = caption.bounding_box()
@@ -191,3 +195,52 @@ def test_before_its_positions_arrive_the_map_shows_every_device_counted(live_app
         end_alarm(store, alarm_id)
     refused = ("Failed to load resource", "Failed to fetch")  # positions held back, on purpose
     assert [e for e in page.errors if not any(r in e for r in refused)] == []
+
+
+OVERLAPS = """() => {
+  const els = [...document.querySelectorAll(
+      '.leaflet-marker-pane :is(.dev-icon, .cluster-icon, .town-icon):not(.town-gathered)')]
+    .filter(el => el.getBoundingClientRect().width > 0);
+  const boxes = els.map(el => el.getBoundingClientRect());
+  const pairs = [];
+  const small = boxes.filter(b => b.width < 24 || b.height < 24).length;
+  let touching = 0;
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i], b = boxes[j];
+      const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+      const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      if (w > 1 && h > 1) { touching += 1; pairs.push([els[i].innerText, els[j].innerText]); }
+    }
+  }
+  const glyphs = els.flatMap(el => [...el.querySelectorAll(
+      '.dev > span, .cluster-glyph, .town-glyph')].map(g => g.textContent));
+  return {n: boxes.length, small, touching, pairs, glyphs: [...new Set(glyphs)].sort()};
+}"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1440, 900), (1920, 1080)])
+def test_the_town_centre_has_no_two_targets_on_top_of_each_other(live_app, open_page, width,
+                                                                  height):
+    """At city zoom, where the domains' markers and clusters would lie on one another, they
+    are gathered into one cluster that says what is inside (a few are set on a ring): every
+    domain still shown, no target over another, each at least 24 px (WCAG 2.2 target size,
+    checked by axe too); tapping the gathering zooms in and spreads what it holds."""
+    page = open_page(live_app["url"] + "/?lang=en", width, height)
+    page.wait_for_function("() => window.cityops && window.cityops.map"
+                           " && window.cityops.map.layersDrawn() === 8", timeout=20_000)
+    try:
+        page.wait_for_function(f"() => ({OVERLAPS})().touching === 0", timeout=10_000)
+    finally:
+        found = page.evaluate(OVERLAPS)
+        page.screenshot(path=str(ARTIFACTS / f"map-town-centre-{width}.png"))
+    glyphs = {d.glyph for d in live_app["store"].config.domains}
+    assert found["small"] == 0 and found["touching"] == 0, found
+    assert set(found["glyphs"]) >= glyphs, found  # every domain still said, none lost
+    assert axe_rule(page, "target-size", ".leaflet-marker-pane") == []
+    hidden = "document.querySelectorAll('.leaflet-marker-pane .town-gathered').length"
+    before = page.evaluate(f"() => {hidden}")
+    page.locator(".town-icon").first.click()  # opens: zooms in on what it gathered
+    page.wait_for_function(f"() => {hidden} < {before} && ({OVERLAPS})().touching === 0",
+                           timeout=15_000)
+    assert page.errors == []

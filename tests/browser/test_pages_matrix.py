@@ -20,7 +20,7 @@ def check_overview(page, config) -> None:
     check_map(page)
     expect(page.locator("#alarm-title")).to_have_text("Active alarms")
     # Every domain's devices reach the map, as markers or clusters carrying its glyph.
-    glyphs = set(page.locator(".dev > span, .cluster-glyph").all_inner_texts())
+    glyphs = set(page.locator(".dev > span, .cluster-glyph, .town-glyph").all_inner_texts())
     assert glyphs >= {d.glyph for d in config.domains}
     page.locator(".alarm-panel").scroll_into_view_if_needed()
     expect(page.locator(".alarm-panel")).to_be_visible()
@@ -30,7 +30,8 @@ def check_map(page, config=None) -> None:
     expect(page.locator(".leaflet-container")).to_be_visible()
     expect(page.locator(".leaflet-control-layers")).to_be_visible()
     expect(page.locator(".map-legend")).to_be_visible()
-    expect(page.locator(".dev-icon, .cluster-icon").first).to_be_visible(timeout=10_000)
+    expect(page.locator(".town-icon, .dev-icon:not(.town-gathered), "
+                        ".cluster-icon:not(.town-gathered)").first).to_be_visible(timeout=10_000)
     expect(page.locator(".unit-label", has_text="Lilantio")).to_be_visible()
 
 
