@@ -8,7 +8,7 @@ the same way."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -17,11 +17,10 @@ import pandas as pd
 from dash import html
 
 from components.i18n import t
+from data_access.alarm_health import FLOOD_ABOVE, FLOOD_WINDOW
 from data_access.streams import SEVERITIES
 
 SEVERITY_ICON = {"critical": "◆", "major": "▲", "minor": "●", "warning": "■"}
-FLOOD_WINDOW = timedelta(minutes=10)
-FLOOD_ABOVE = 10  # EEMUA 191: more than this many new alarms in the window is a flood
 LIMIT = 40  # rows sent to a screen; a 4K wall shows about 35
 
 

@@ -16,6 +16,9 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 PERIOD = "10min"
+# EEMUA 191: more than FLOOD_ABOVE new alarms in FLOOD_WINDOW is a flood (the wall's panel,
+# the notifier's digests and this health measure all count it so).
+FLOOD_WINDOW = timedelta(minutes=10)
 FLOOD_ABOVE = 10
 STANDING_AFTER = timedelta(hours=24)
 CHATTER_COUNT, CHATTER_WINDOW = 3, pd.Timedelta(minutes=1)

@@ -13,6 +13,7 @@ from email.utils import format_datetime, make_msgid
 
 from components.alarm_list import SEVERITY_ICON
 from components.i18n import t
+from data_access.streams import SEVERITY_RANK
 
 DIGEST_LISTED = 50  # alarms written out in one digest; the rest are counted
 SMS_CHARS = 300
@@ -62,8 +63,7 @@ def compose(alarms: list[AlarmFacts], kind: str, lang: str, city: str, departmen
             lines.append(f"{base_url.rstrip('/')}/devices/{a.device_id}?lang={lang}")
     else:
         head = t("notify_digest", lang, n=len(alarms))
-        worst = min(alarms, key=lambda a: list(SEVERITY_ICON).index(a.severity)
-                    if a.severity in SEVERITY_ICON else 9)
+        worst = min(alarms, key=lambda a: SEVERITY_RANK.get(a.severity, 9))
         subject = f"[{city}] {SEVERITY_ICON.get(worst.severity, '')} {head}"
         lines = [head, *([t("notify_flood", lang)] if flood else []), ""]
         lines += [_line(a, lang) for a in alarms[:DIGEST_LISTED]]

@@ -20,12 +20,11 @@ TABLE = Notification.__table__
 def open_alarms(conn: Connection, severities: Iterable[str]) -> list[OpenAlarm]:
     """The alarms nobody has taken yet, of the severities some department is told of."""
     a = Alarm.__table__.c
-    rows = conn.execute(select(a.alarm_id, a.raised_at, a.severity, a.state, a.type, a.message,
-                               a.device_id, a.domain, a.assigned_to, a.value)
+    rows = conn.execute(select(a.alarm_id, a.raised_at, a.severity, a.state, a.domain,
+                               a.assigned_to)
                         .where(a.state == NOTIFIED_STATE, a.severity.in_(list(severities))))
-    return [OpenAlarm(r.alarm_id, as_utc(r.raised_at), r.severity, r.state, r.type,
-                      r.message or "", r.device_id, r.domain, r.assigned_to, r.value)
-            for r in rows]
+    return [OpenAlarm(r.alarm_id, as_utc(r.raised_at), r.severity, r.state, r.domain,
+                      r.assigned_to) for r in rows]
 
 
 def add(conn: Connection, notices: Sequence[Notice], now: datetime) -> int:

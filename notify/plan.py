@@ -24,16 +24,14 @@ RETRY_MAX_S = 600.0
 
 @dataclass(frozen=True, slots=True)
 class OpenAlarm:
+    """What the plan reads of an alarm (its words are read when a notice goes out)."""
+
     alarm_id: str
     raised_at: datetime
     severity: str
     state: str
-    type: str
-    message: str
-    device_id: str | None = None
     domain: str | None = None
     assigned_to: str | None = None
-    value: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

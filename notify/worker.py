@@ -23,7 +23,7 @@ from components.alarm_list import local_time
 from components.i18n import t
 from components.numbers import decimal
 from data_access import streams
-from data_access.alarm_health import FLOOD_ABOVE
+from data_access.alarm_health import FLOOD_ABOVE, FLOOD_WINDOW
 from data_access.city_config import CityConfig, text
 from data_access.departments import Department, load_departments
 from data_access.settings import Settings
@@ -35,7 +35,6 @@ from notify.plan import NOTIFIED_STATE, Pending, batches, plan, retry_after
 log = logging.getLogger(__name__)
 
 LOCK = "cityops:notify:lock"
-FLOOD_WINDOW = timedelta(minutes=10)
 KIND_ORDER = ("escalation", "first", "reminder")  # what a digest's subject says first
 
 
@@ -101,10 +100,13 @@ class Notifier:
             alarm = alarms.get(p.alarm_id)
             (live if alarm and alarm["state"] == NOTIFIED_STATE else stale).append(p)
         if stale:
+            by_state: dict[str, list[int]] = {}
+            for p in stale:
+                state = alarms[p.alarm_id]["state"] if p.alarm_id in alarms else "gone"
+                by_state.setdefault(state, []).append(p.id)
             with self.engine.begin() as conn:
-                for state in {(alarms.get(p.alarm_id) or {}).get("state", "gone") for p in stale}:
-                    outbox.mark_dropped(conn, [p.id for p in stale if (alarms.get(
-                        p.alarm_id) or {}).get("state", "gone") == state], f"alarm {state}")
+                for state, ids in by_state.items():
+                    outbox.mark_dropped(conn, ids, f"alarm {state}")
             done.dropped = len(stale)
         mail_down = False
         for batch in batches(live, last, flood, now, self.flood_gap):

@@ -26,7 +26,7 @@ def dept(*contacts: Contact, **policy) -> Department:
 
 def alarm(state: str = "active_unack", severity: str = "critical", **kw) -> OpenAlarm:
     return OpenAlarm(**{"alarm_id": "a1", "raised_at": T0, "severity": severity,
-                        "state": state, "type": "t", "message": "m", "domain": "flood", **kw})
+                        "state": state, "domain": "flood", **kw})
 
 
 def told(d: Department, minutes: float, channels=EMAIL, **kw) -> list[tuple[str, int, str]]:
