@@ -57,11 +57,6 @@ SHORT = "%d/%m/%Y %H:%M"
 
 
 # -- presentation ----------------------------------------------------------------------------
-def number(value: float, lang: str) -> str:
-    """A figure as the reader writes it: Greek 1.234,5 / English 1,234.5, up to 3 decimals."""
-    return precise(value, lang)
-
-
 def measure(request: ReportRequest, config: CityConfig) -> str:
     """The unit the report's values are in (a count of readings has none)."""
     return "" if request.stat == "count" else domain_metrics(config, request.domain).get(
@@ -172,7 +167,7 @@ def caption(tbl: pd.DataFrame, request: ReportRequest, config: CityConfig, lang:
            html.Div(" · ".join(facts), className="report-caption-facts")]
     if whole is not None:
         out.append(html.Div([f"{t('report_whole', lang)}: ",
-                             html.Strong(f"{number(whole, lang)} {unit}".strip())],
+                             html.Strong(f"{precise(whole, lang)} {unit}".strip())],
                             className="report-caption-whole"))
     return out
 

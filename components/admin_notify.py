@@ -7,7 +7,7 @@ from dash import html
 
 from components.i18n import t
 from components.intake import card, numbers_table
-from components.numbers import decimal
+from components.numbers import figure
 from data_access.city_config import text
 from data_access.departments import Department
 
@@ -38,4 +38,4 @@ def notify_card(departments: tuple[Department, ...], summary: dict, mail_relay: 
 
 
 def _minutes(value: float, lang: str) -> str:
-    return f"{decimal(value, lang)} {t('minutes', lang)}" if value else t("notify_off", lang)
+    return f"{figure(value, lang)} {t('minutes', lang)}" if value else t("notify_off", lang)

@@ -13,7 +13,7 @@ from dash import dcc, html
 
 from components.alarm_list import SEVERITY_ICON, local_time
 from components.i18n import CATALOGUE, graph_config, grid_locale, t
-from components.numbers import decimal
+from components.numbers import figure
 from data_access.alarm_actions import SHELVE_CHOICES_MIN
 from data_access.alarm_health import PRIORITY_TARGET, AlarmHealth
 from data_access.alarm_queries import STATE_ORDER, WINDOWS
@@ -233,11 +233,11 @@ def health_panel(h: AlarmHealth, lang: str, tz: ZoneInfo,
                  name_of=lambda device, alarm_type: (device, alarm_type)) -> list:
     """`name_of(device id, alarm type)`: the device's name and the alarm's words for the
     reader (the ids, without it)."""
-    prio = " / ".join(decimal(h.priority_pct[p], lang) for p in PRIORITY_TARGET)
+    prio = " / ".join(figure(h.priority_pct[p], lang) for p in PRIORITY_TARGET)
     cards = [
-        (t("h_rate", lang), f"{decimal(h.per_10min_avg, lang)} / {h.per_10min_max}",
+        (t("h_rate", lang), f"{figure(h.per_10min_avg, lang)} / {h.per_10min_max}",
          h.per_10min_avg > 1),
-        (t("h_flood", lang), f"{decimal(h.flood_share_pct, lang)} %", h.flood_share_pct > 1),
+        (t("h_flood", lang), f"{figure(h.flood_share_pct, lang)} %", h.flood_share_pct > 1),
         (t("h_standing", lang), str(h.standing), h.standing > 0),
         (t("h_chatter", lang), str(h.chattering), h.chattering > 0),
         (t("h_priorities", lang), f"{prio} %", False),

@@ -33,9 +33,7 @@ def figure(value: float | None, lang: str) -> str:
         return "—"
     if float(value).is_integer() or abs(value) >= 1000:
         return number(value, lang)
-    s = number(value, lang, 2 if abs(value) < 10 else 1)
-    point = "," if lang == "el" else "."
-    return s.rstrip("0").rstrip(point) if point in s else s
+    return precise(value, lang, 2 if abs(value) < 10 else 1)
 
 
 def signed(value: float, lang: str) -> str:
@@ -79,11 +77,6 @@ def short(value: float | None, lang: str) -> str:
 def count(n: int, lang: str) -> str:
     """A count of things, thousands grouped as the language groups them."""
     return number(n, lang)
-
-
-def decimal(value: float, lang: str) -> str:
-    """A measured value as it came, without trailing zeros ("2,75" / "2.75")."""
-    return figure(value, lang) if abs(value) < 1000 else number(value, lang)
 
 
 def precise(value: float, lang: str, decimals: int = 3) -> str:

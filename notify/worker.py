@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 
 from components.alarm_list import local_time
 from components.i18n import t
-from components.numbers import decimal
+from components.numbers import figure
 from data_access import streams
 from data_access.alarm_health import FLOOD_ABOVE, FLOOD_WINDOW
 from data_access.city_config import CityConfig, text
@@ -166,7 +166,7 @@ class Notifier:
             device=device.get(lang) or alarm["device_id"] or "",
             unit=text(unit.name, lang) if unit else "",
             raised=local_time(alarm["raised_at"], self.tz, "%d/%m %H:%M"),
-            value=decimal(value, lang) if value is not None else None,
+            value=figure(value, lang) if value is not None else None,
             device_id=alarm["device_id"])
 
     def _failed(self, batch: list[Pending], error: str, now: datetime) -> None:

@@ -9,7 +9,7 @@ from access.policy import DEVICE_VIEW
 from components.alarm_list import alarm_items
 from components.display_mode import resolve_mode
 from components.i18n import resolve_language, t
-from components.numbers import decimal, figure
+from components.numbers import figure
 from components.shell import page_shell
 from components.time_range import DEFAULT_RANGE, RANGES
 from data_access.app_context import current_store
@@ -38,7 +38,7 @@ def layout(device_id: str = "", lang: str | None = None, mode: str | None = None
              (t("battery", lang),
               "—" if detail["battery"] is None else f"{figure(detail['battery'], lang)} %"),
              ("RSSI / SNR", "—" if detail["rssi"] is None
-              else f"{decimal(detail['rssi'], lang)} dBm / {decimal(detail['snr'], lang)} dB")]
+              else f"{figure(detail['rssi'], lang)} dBm / {figure(detail['snr'], lang)} dB")]
     body = [
         html.Div(className="device-head", children=[
             html.H1(detail["name"], className="page-title"),

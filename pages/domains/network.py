@@ -9,13 +9,13 @@ import pandas as pd
 from components.domain_page import DomainPage
 from components.domain_panels import CHART, Column, panel, table
 from components.i18n import graph_config, t
-from components.numbers import decimal
+from components.numbers import figure
 from data_access.domain_data import Trend
 from data_access.domain_kpis import network
 
 
 def histogram(frame: pd.DataFrame, unit: str, lang: str) -> dash.dcc.Graph:
-    labels = [f"{decimal(a, lang)}…{decimal(b, lang)}"
+    labels = [f"{figure(a, lang)}…{figure(b, lang)}"
               for a, b in zip(frame["bin_start"], frame["bin_end"], strict=True)]
     fig = {"data": [{"type": "bar", "x": labels, "y": [int(v) for v in frame["devices"]],
                      "marker": {"color": "#8cc8ff"}, "hoverinfo": "skip",
