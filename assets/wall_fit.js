@@ -38,33 +38,29 @@
     const rows = Array.from(list.children).filter(li => li.classList.contains("alarm-item"));
     rows.forEach(li => { li.hidden = false; });
     if (!overflows(list)) { return; }
-    const old = list.querySelector(":scope > .alarm-more");
-    const counts = {};
-    try { Object.assign(counts, JSON.parse((old && old.dataset.rest) || "{}")); } catch (e) {}
-    const more = note(list, "alarm-more");
+    const more = note(list, "alarm-more");  // the server's own, if it left some out
+    let sent = {};  // what the server left out, by severity
+    try { sent = JSON.parse(more.dataset.rest || "{}"); } catch (e) {}
     const w = words(list);
-    more.textContent = moreText(w, Object.assign({}, counts, {[rows[0].dataset.sev]: 1}));
+    // Show the first `keep` rows; the line counts the rest with what the server left out.
+    const show = keep => {
+      const counts = Object.assign({}, sent);
+      rows.forEach((li, i) => {
+        li.hidden = i >= keep;
+        if (li.hidden) {
+          counts[li.dataset.sev] = (counts[li.dataset.sev] || 0) + Number(li.dataset.repeats || 1);
+        }
+      });
+      more.textContent = moreText(w, counts);
+    };
+    more.textContent = moreText(w, Object.assign({}, sent, {[rows[0].dataset.sev]: 1}));
     const box = list.getBoundingClientRect();
     const pad = parseFloat(getComputedStyle(list).paddingBottom) || 0;
     const room = box.top + list.clientHeight - pad - more.getBoundingClientRect().height;
-    const bottoms = rows.map(li => li.getBoundingClientRect().bottom);
-    let keep = Math.max(1, bottoms.filter(b => b <= room).length);
-    const hide = () => {
-      for (const li of rows.slice(keep)) {
-        li.hidden = true;
-        counts[li.dataset.sev] = (counts[li.dataset.sev] || 0) + Number(li.dataset.repeats || 1);
-      }
-      more.textContent = moreText(w, counts);
-    };
-    hide();
+    let keep = Math.max(1, rows.filter(li => li.getBoundingClientRect().bottom <= room).length);
+    show(keep);
     // The "more" line may wrap longer than its sample: then one row less, rarely twice.
-    while (keep > 1 && overflows(list)) {
-      rows.forEach(li => { li.hidden = false; });
-      Object.keys(counts).forEach(k => { counts[k] = 0; });
-      try { Object.assign(counts, JSON.parse((old && old.dataset.rest) || "{}")); } catch (e) {}
-      keep -= 1;
-      hide();
-    }
+    while (keep > 1 && overflows(list)) { show(--keep); }
   }
 
   function fitPanels(box) {

@@ -176,7 +176,11 @@ def graph_config(lang: str, **extra: object) -> dict:
     config: dict = {"displaylogo": False, "showSendToCloud": False,
                     "modeBarButtonsToRemove": ["sendDataToCloud"], **extra}
     if lang == "el":
-        config.update(locale="el", locales={"el": widgets.PLOTLY_EL})
+        # A chart without the tool sends only the dates' and numbers' format: the domain
+        # pages' charts go out again on every refresh, to every screen.
+        locale = (widgets.PLOTLY_EL if extra.get("displayModeBar", True)
+                  else {"format": widgets.PLOTLY_EL["format"]})
+        config.update(locale="el", locales={"el": locale})
     return config
 
 

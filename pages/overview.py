@@ -24,7 +24,6 @@ def layout(lang: str | None = None, mode: str | None = None, rotate: str | None 
     config = store.config
     lang = resolve_language(lang, config.city.default_language)
     alarms = store.active_alarms()
-    view = store.alarm_view(alarms, lang)
     body = [
         html.H1(t("nav_overview", lang), className="visually-hidden"),  # for a screen reader
         html.Section(kpi_cards(store.kpi_figures(), config, lang), id="kpi-strip",
@@ -40,7 +39,8 @@ def layout(lang: str | None = None, mode: str | None = None, rotate: str | None 
                 # With push on, the rows come as HTML from the pushed panel (fetched as the
                 # page connects): held in Dash's layout too, 40 rows cost every screen's
                 # renderer work on each tick (bench.alarm_latency --active).
-                html.Ul(alarm_items(**view) if not store.settings.push else [],
+                html.Ul([] if store.settings.push
+                        else alarm_items(**store.alarm_view(alarms, lang)),
                         id="alarm-list", className="alarm-list",
                         tabIndex="0", **{"data-words": list_words(lang),
                                          "aria-labelledby": "alarm-title"}),
