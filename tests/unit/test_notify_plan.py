@@ -141,3 +141,17 @@ def test_the_citys_departments_load_and_a_misspelt_key_is_refused(tmp_path):
         "- {id: it, name: {en: IT}, on_cal: [{name: A, email: a@x.example}]}\n")
     with pytest.raises(ValidationError, match="on_cal"):
         load_departments(tmp_path)
+
+
+def test_webhook_headers_carry_the_standard_webhooks_published_signature():
+    import json
+    from pathlib import Path
+
+    from notify.channels import signed_headers
+
+    vector = json.loads(Path("tests/fixtures/standard_webhooks/sign_vector.json").read_text())
+    headers = signed_headers(vector["secret"], vector["msg_id"],
+                             datetime.fromtimestamp(vector["timestamp"], UTC), vector["payload"])
+    assert headers == {"webhook-id": vector["msg_id"],
+                       "webhook-timestamp": str(vector["timestamp"]),
+                       "webhook-signature": vector["signature"]}
