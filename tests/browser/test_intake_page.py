@@ -86,7 +86,7 @@ def test_refused_uplinks_are_found_by_devEUI_and_sent_again_once_registered(live
         expect(page.locator("#intake-msg")).to_have_text("Sent again: 3. Left (not whole): 0.")
         wait_until(lambda: readings_of(live_app, times) == 3)  # the ingest took them this time
         expect(page.locator("#intake-shown")).to_have_text("0 entries.")
-        expect(grid.get_by_text("No refused entry matches.")).to_be_visible()
+        expect(grid.get_by_text("No refused entry matches.", exact=True)).to_be_visible()
         assert page.errors == []
     finally:
         device_registry.set_dev_eui(store.engine, DEVICE, None)
